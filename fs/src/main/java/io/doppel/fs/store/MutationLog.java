@@ -1,0 +1,151 @@
+package io.doppel.fs.store;
+
+import io.doppel.fs.mutation.CorruptMutationException;
+import io.doppel.fs.mutation.LoggedMutation;
+import io.doppel.fs.mutation.MutationCodec;
+import java.util.ArrayList;
+import java.util.List;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.WriteBatch;
+
+/**
+ * The export's mutation log: {@code 'l' seq} → encoded mutation, written in the same batch as the
+ * state it describes, bounded in bytes and records and trimmed from the oldest. It is the catch-up
+ * source for replicas that fell behind (REPLICATION.md). Trimming is local: replicas may keep
+ * different amounts of history; it is not part of the replicated state.
+ */
+public final class MutationLog {
+  private final RocksDB db;
+  private final StoreOptions options;
+  private long firstSeq;
+  private long lastSeq;
+  private long bytes;
+  private long records;
+
+  private MutationLog(RocksDB db, StoreOptions options) {
+    this.db = db;
+    this.options = options;
+  }
+
+  /** Scans the log once to learn its extent and size. */
+  public static MutationLog load(RocksDB db, StoreOptions options) {
+    MutationLog log = new MutationLog(db, options);
+    try (ReadOptions ro = logRange();
+        RocksIterator it = db.newIterator(ro)) {
+      for (it.seek(new byte[] {Keys.LOG}); it.isValid(); it.next()) {
+        long seq = Keys.id(it.key());
+        if (log.firstSeq == 0) {
+          log.firstSeq = seq;
+        }
+        log.lastSeq = seq;
+        log.bytes += it.value().length;
+        log.records++;
+      }
+    }
+    return log;
+  }
+
+  private static ReadOptions logRange() {
+    return new ReadOptions()
+        .setIterateUpperBound(new Slice(Keys.upperBound(new byte[] {Keys.LOG})));
+  }
+
+  /** Adds a record to {@code batch}, and the deletion of the oldest ones when over the bounds. */
+  public synchronized void append(WriteBatch batch, long seq, byte[] encoded)
+      throws RocksDBException {
+    batch.put(Keys.log(seq), encoded);
+    if (firstSeq == 0) {
+      firstSeq = seq;
+    }
+    lastSeq = seq;
+    bytes += encoded.length;
+    records++;
+    if (bytes > options.mutationLogMaxBytes() || records > options.mutationLogMaxRecords()) {
+      trim(batch, seq);
+    }
+  }
+
+  /** Drops the oldest committed records until the log is at 3/4 of its bounds. */
+  private void trim(WriteBatch batch, long newestSeq) throws RocksDBException {
+    long targetBytes = options.mutationLogMaxBytes() / 4 * 3;
+    long targetRecords = options.mutationLogMaxRecords() / 4 * 3;
+    long newFirst = firstSeq;
+    try (ReadOptions ro = logRange();
+        RocksIterator it = db.newIterator(ro)) {
+      for (it.seek(Keys.log(firstSeq));
+          it.isValid() && (bytes > targetBytes || records > targetRecords);
+          it.next()) {
+        long seq = Keys.id(it.key());
+        if (seq >= newestSeq) {
+          break;
+        }
+        bytes -= it.value().length;
+        records--;
+        newFirst = seq + 1;
+      }
+    }
+    if (newFirst > firstSeq) {
+      batch.deleteRange(Keys.log(firstSeq), Keys.log(newFirst));
+      firstSeq = newFirst;
+    }
+  }
+
+  /**
+   * Up to {@code maxBytes} of consecutive records starting at {@code seq} (at least one when any is
+   * there), or {@link LogRead.Trimmed} when {@code seq} is no longer kept.
+   */
+  public LogRead readFrom(long seq, long maxBytes) throws CorruptMutationException {
+    long first;
+    long last;
+    synchronized (this) {
+      first = firstSeq;
+      last = lastSeq;
+    }
+    if (seq > last) {
+      return new LogRead.Records(List.of(), seq);
+    }
+    if (seq < first || first == 0) {
+      return new LogRead.Trimmed(first == 0 ? last + 1 : first);
+    }
+    List<LoggedMutation> out = new ArrayList<>();
+    long expected = seq;
+    long taken = 0;
+    try (ReadOptions ro = logRange();
+        RocksIterator it = db.newIterator(ro)) {
+      for (it.seek(Keys.log(seq)); it.isValid() && expected <= last; it.next()) {
+        long s = Keys.id(it.key());
+        if (s != expected) {
+          return new LogRead.Trimmed(s);
+        }
+        byte[] v = it.value();
+        if (!out.isEmpty() && taken + v.length > maxBytes) {
+          break;
+        }
+        out.add(new LoggedMutation(s, MutationCodec.decode(v)));
+        taken += v.length;
+        expected++;
+      }
+    }
+    if (out.isEmpty()) {
+      return new LogRead.Trimmed(firstSequence());
+    }
+    return new LogRead.Records(out, expected);
+  }
+
+  public synchronized long bytes() {
+    return bytes;
+  }
+
+  public synchronized long records() {
+    return records;
+  }
+
+  /** The oldest sequence still in the log (0 when the log is empty). */
+  public synchronized long firstSequence() {
+    return firstSeq;
+  }
+}
