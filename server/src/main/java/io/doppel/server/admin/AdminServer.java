@@ -1,0 +1,144 @@
+package io.doppel.server.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.doppel.metrics.Counter;
+import io.doppel.metrics.MetricRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's admin HTTP endpoint, on the JDK's built-in server: {@code GET /metrics} (Prometheus
+ * text 0.0.4), {@code GET /status} (JSON {@link StatusReport}), {@code GET /healthz} ("ok") and a
+ * small status page at {@code /}. Read-only: every other method is 405.
+ *
+ * <p>Metrics: {@code doppel_admin_requests_total{path}} for each endpoint.
+ */
+public final class AdminServer implements AutoCloseable {
+  static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+  private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final HttpServer http;
+  private final ExecutorService executor;
+  private final MetricRegistry metrics;
+  private final Supplier<StatusReport> status;
+
+  private AdminServer(
+      HttpServer http,
+      ExecutorService executor,
+      MetricRegistry metrics,
+      Supplier<StatusReport> status) {
+    this.http = http;
+    this.executor = executor;
+    this.metrics = metrics;
+    this.status = status;
+  }
+
+  /** Binds {@code address} (port 0 = ephemeral) and starts serving. */
+  public static AdminServer start(
+      InetSocketAddress address, MetricRegistry metrics, Supplier<StatusReport> status)
+      throws IOException {
+    HttpServer http = HttpServer.create(address, 16);
+    AtomicInteger n = new AtomicInteger();
+    ExecutorService executor =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "doppel-admin-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    http.setExecutor(executor);
+    AdminServer server = new AdminServer(http, executor, metrics, status);
+    server.route("/metrics", server::metricsText);
+    server.route("/status", server::statusJson);
+    server.route("/healthz", () -> new Body(200, "text/plain; charset=utf-8", "ok\n"));
+    server.route("/", () -> new Body(200, "text/html; charset=utf-8", StatusPage.HTML));
+    http.start();
+    return server;
+  }
+
+  /** The bound port. */
+  public int port() {
+    return http.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    http.stop(0);
+    executor.shutdownNow();
+  }
+
+  private record Body(int status, String contentType, String text) {}
+
+  private void route(String path, Supplier<Body> body) {
+    Counter requests =
+        metrics.counter(
+            "doppel_admin_requests_total",
+            "Admin HTTP requests by endpoint.",
+            Map.of("path", path));
+    http.createContext(
+        path,
+        exchange -> {
+          try (exchange) {
+            requests.increment();
+            respond(exchange, path, body);
+          }
+        });
+  }
+
+  private static void respond(HttpExchange exchange, String path, Supplier<Body> body)
+      throws IOException {
+    String method = exchange.getRequestMethod();
+    Body b;
+    if (!exchange.getRequestURI().getPath().equals(path)) {
+      b = new Body(404, "text/plain; charset=utf-8", "not found\n");
+    } else if (!method.equals("GET") && !method.equals("HEAD")) {
+      exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+      b = new Body(405, "text/plain; charset=utf-8", "method not allowed\n");
+    } else {
+      try {
+        b = body.get();
+      } catch (RuntimeException e) {
+        LOG.warn("event=admin_error path={} error={}", path, e.toString(), e);
+        b = new Body(500, "text/plain; charset=utf-8", "internal error\n");
+      }
+    }
+    byte[] bytes = b.text().getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", b.contentType());
+    exchange.getResponseHeaders().set("Cache-Control", "no-store");
+    boolean head = method.equals("HEAD");
+    exchange.sendResponseHeaders(b.status(), head ? -1 : bytes.length);
+    if (!head) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  private Body metricsText() {
+    return new Body(200, PROMETHEUS_TYPE, metrics.scrape());
+  }
+
+  private Body statusJson() {
+    try {
+      return new Body(200, "application/json", JSON.writeValueAsString(status.get()) + "\n");
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot render status", e);
+    }
+  }
+}

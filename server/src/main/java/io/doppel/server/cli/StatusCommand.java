@@ -1,0 +1,119 @@
+package io.doppel.server.cli;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.doppel.server.admin.StatusReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code doppel status}: asks a node's admin endpoint for its status and prints it. */
+@Command(
+    name = "status",
+    description = "Shows a running node's status (from its admin endpoint).",
+    mixinStandardHelpOptions = true,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:success", "1:the endpoint is unreachable or answered an error"})
+final class StatusCommand implements Callable<Integer> {
+  static final String DEFAULT_ADMIN = "http://127.0.0.1:9180";
+  private static final ObjectMapper JSON =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--admin",
+      paramLabel = "URL",
+      defaultValue = DEFAULT_ADMIN,
+      description = "The node's admin endpoint (default: ${DEFAULT-VALUE}).")
+  String admin;
+
+  @Option(names = "--json", description = "Print the raw JSON.")
+  boolean json;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "5",
+      description = "How long to wait for an answer (default: ${DEFAULT-VALUE}).")
+  int timeoutSeconds;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    URI uri;
+    try {
+      uri = URI.create(admin.replaceAll("/+$", "") + "/status");
+    } catch (IllegalArgumentException e) {
+      err.println(
+          "doppel status: --admin: expected a URL like " + DEFAULT_ADMIN + ", got " + admin);
+      err.flush();
+      return ExitCodes.CONFIG;
+    }
+    try {
+      String body = fetch(uri);
+      out.print(json ? body : format(JSON.readValue(body, StatusReport.class)));
+      out.flush();
+      return ExitCodes.OK;
+    } catch (IOException | IllegalArgumentException e) {
+      err.println(
+          "doppel status: cannot get "
+              + uri
+              + ": "
+              + CliMessages.describe(e)
+              + " (is the node running?)");
+      err.flush();
+      return ExitCodes.FAILED;
+    }
+  }
+
+  private String fetch(URI uri) throws IOException, InterruptedException {
+    Duration timeout = Duration.ofSeconds(timeoutSeconds);
+    try (HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build()) {
+      HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
+      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IOException("HTTP " + response.statusCode());
+      }
+      return response.body();
+    }
+  }
+
+  /** The human-readable summary. */
+  static String format(StatusReport s) {
+    StringBuilder out = new StringBuilder();
+    out.append(
+        String.format(
+            "node %s (doppel %s): %s, up %s%n", s.node(), s.version(), s.state(), uptime(s)));
+    out.append(String.format("nfs port %d, admin port %d%n", s.nfsPort(), s.adminPort()));
+    out.append(String.format("exports: %d%n", s.exports().size()));
+    for (StatusReport.ExportStatus e : s.exports()) {
+      out.append(
+          String.format(
+              "  %-20s id %-6d applied %-10d %s%n",
+              e.path(), e.id(), e.lastAppliedSequence(), e.directory()));
+    }
+    return out.toString();
+  }
+
+  private static String uptime(StatusReport s) {
+    long t = s.uptimeSeconds();
+    if (t >= 86400) {
+      return String.format("%dd %dh %dm", t / 86400, t % 86400 / 3600, t % 3600 / 60);
+    }
+    if (t >= 3600) {
+      return String.format("%dh %dm %ds", t / 3600, t % 3600 / 60, t % 60);
+    }
+    return t >= 60 ? String.format("%dm %ds", t / 60, t % 60) : t + "s";
+  }
+}
