@@ -1,0 +1,81 @@
+package io.doppel.it;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds a doppel TOML config (format in CONTRACTS.md) with ports chosen by the test. */
+public final class DoppelConfig {
+  /** One [[exports.clients]] rule. */
+  public record Rule(String match, String access, String squash) {}
+
+  /** One [[exports]] table. */
+  public record Export(String path, int id, List<Rule> clients) {}
+
+  private final Path dataDir;
+  private final int nfsPort;
+  private final int adminPort;
+  private String portmap = "off";
+  private int maxRecordBytes = 4 << 20;
+  private final List<Export> exports = new ArrayList<>();
+
+  public DoppelConfig(Path dataDir) {
+    this.dataDir = dataDir;
+    this.nfsPort = Ports.free();
+    int admin = Ports.free();
+    while (admin == nfsPort) {
+      admin = Ports.free();
+    }
+    this.adminPort = admin;
+  }
+
+  /** The common case: export /data, rw for 127.0.0.0/8, no root squash. */
+  public static DoppelConfig standard(Path dataDir) {
+    return new DoppelConfig(dataDir)
+        .export("/data", 1, List.of(new Rule("127.0.0.0/8", "rw", "none")));
+  }
+
+  public DoppelConfig export(String path, int id, List<Rule> clients) {
+    exports.add(new Export(path, id, clients));
+    return this;
+  }
+
+  public DoppelConfig portmap(String mode) {
+    this.portmap = mode;
+    return this;
+  }
+
+  public DoppelConfig maxRecordBytes(int n) {
+    this.maxRecordBytes = n;
+    return this;
+  }
+
+  public int nfsPort() {
+    return nfsPort;
+  }
+
+  public int adminPort() {
+    return adminPort;
+  }
+
+  public String toToml() {
+    StringBuilder b = new StringBuilder();
+    b.append("[node]\nname = \"it\"\n");
+    b.append("data_dir = \"").append(dataDir).append("\"\n\n");
+    b.append("[nfs]\nbind = \"127.0.0.1\"\nport = ").append(nfsPort).append('\n');
+    b.append("udp = false\nportmap = \"").append(portmap).append("\"\nworkers = 8\n");
+    b.append("max_record_bytes = ").append(maxRecordBytes).append("\n\n");
+    b.append("[admin]\nbind = \"127.0.0.1\"\nport = ").append(adminPort).append("\n\n");
+    for (Export e : exports) {
+      b.append("[[exports]]\npath = \"").append(e.path()).append("\"\nid = ").append(e.id());
+      b.append('\n');
+      for (Rule r : e.clients()) {
+        b.append("  [[exports.clients]]\n  match = \"").append(r.match()).append("\"\n");
+        b.append("  access = \"").append(r.access()).append("\"\n");
+        b.append("  squash = \"").append(r.squash()).append("\"\n");
+      }
+      b.append('\n');
+    }
+    return b.toString();
+  }
+}
