@@ -5,7 +5,9 @@
 # per-round doppel/ganesha time ratios. See /work/shared/design/PERFORMANCE.md.
 #
 # Usage: bench/run-nfs-bench.sh [--only ganesha|doppel] [--runs N] [--size-mib N] [--files N]
-#                               [--window N] [--workdir DIR] [--keep]
+#                               [--window N] [--workdir DIR] [--keep] [--workloads "write ls ..."]
+# Extra JVM options for doppel (e.g. -XX:StartFlightRecording=filename=/tmp/d.jfr) come from the
+# environment variable DOPPEL_JAVA_OPTS (split on spaces).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,6 +19,7 @@ WINDOW=32
 SMALL_BYTES=1024
 WORKBASE=/var/tmp
 KEEP=0
+ONLY_WORKLOADS=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) ONLY="$2"; shift 2 ;;
@@ -26,7 +29,8 @@ while [ $# -gt 0 ]; do
     --window) WINDOW="$2"; shift 2 ;;
     --workdir) WORKBASE="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    --workloads) ONLY_WORKLOADS="$2"; shift 2 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -93,6 +97,7 @@ CLASSES="$WORK/classes"
 "$JDK/bin/javac" -Xlint:all,-serial -Werror --release 21 -d "$CLASSES" \
   "$ROOT"/it/src/test/java/io/doppel/it/client/*.java "$ROOT"/bench/src/io/doppel/bench/*.java
 # A private copy of the jar and lib/: other engineers may rebuild server/target during the run.
+read -r -a EXTRA_OPTS <<<"${DOPPEL_JAVA_OPTS:-}"
 DOPPEL_JAVA=("$JDK/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
   -jar "$WORK/doppel/doppel.jar")
 if [ "$ONLY" != ganesha ]; then
@@ -186,7 +191,7 @@ EOF
   done
   # The jar directly, not bin/doppel: the launcher rebuilds when sources are newer, and a
   # benchmark must not build. Same JVM options as bin/doppel.
-  "${DOPPEL_JAVA[@]}" serve --config "$WORK/doppel.toml" >"$LOGDIR/doppel.log" 2>&1 &
+  "${DOPPEL_JAVA[@]:0:3}" ${EXTRA_OPTS[@]+"${EXTRA_OPTS[@]}"} "${DOPPEL_JAVA[@]:3}" serve --config "$WORK/doppel.toml" >"$LOGDIR/doppel.log" 2>&1 &
   PID[doppel]=$!
   STARTED_PIDS+=("${PID[doppel]}")
   NFSPORT[doppel]=$n; MNTPORT[doppel]=$n; EXPPATH[doppel]=/bench
@@ -261,6 +266,7 @@ w_getattr1() { w_getattr "$1" "$2" 1; }
 w_getattrN() { w_getattr "$1" "$2" "$WINDOW"; }
 
 WORKLOADS=(write read create ls getattr1 getattrN)
+if [ -n "$ONLY_WORKLOADS" ]; then read -r -a WORKLOADS <<<"$ONLY_WORKLOADS"; fi
 declare -A LABEL=(
   [write]="sequential write ${SIZE_MIB} MiB (nfs-cp in)"
   [read]="sequential read ${SIZE_MIB} MiB (nfs-cat to /dev/null)"

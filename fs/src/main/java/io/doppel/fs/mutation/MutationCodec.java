@@ -1,6 +1,7 @@
 package io.doppel.fs.mutation;
 
 import io.doppel.fs.FileType;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -15,6 +16,13 @@ import java.util.zip.CRC32C;
  * covers every byte before it. Strings are {@code u16 length | UTF-8}; byte arrays are {@code u32
  * length | bytes}. Lengths are checked against what remains before anything is allocated, so
  * hostile input costs nothing.
+ *
+ * <p>The mutation log stores a WRITE <em>by reference</em> ({@link #encodeLogRecord}: kind 9,
+ * {@code fileid | offset | u32 length | time}, no payload): the bytes are already in the data file,
+ * and copying them through RocksDB's WAL, memtable and compactions tripled the data written. {@link
+ * #decodeLogRecord} reads the payload back from the data file as it is <em>now</em>; why a replica
+ * fed such records still converges is explained in docs/storage-engine.md. The replication wire
+ * form ({@link #encode}) always carries the payload, and {@link #decode} refuses references.
  */
 public final class MutationCodec {
   public static final int VERSION = 1;
@@ -28,6 +36,17 @@ public final class MutationCodec {
   private static final int REMOVE_DIRECTORY = 6;
   private static final int RENAME = 7;
   private static final int LINK = 8;
+  private static final int WRITE_REFERENCE = 9;
+
+  /** Length of an encoded WRITE reference: version, kind, fileid, offset, length, time, crc. */
+  private static final int WRITE_REFERENCE_BYTES = 1 + 1 + 8 + 8 + 4 + 8 + 4;
+
+  /** Where {@link #decodeLogRecord} gets the payload of a WRITE recorded by reference. */
+  @FunctionalInterface
+  public interface PayloadSource {
+    /** {@code length} bytes of the file at {@code offset}, zeros where the file has none. */
+    byte[] read(long fileId, long offset, int length) throws IOException;
+  }
 
   private MutationCodec() {}
 
@@ -84,6 +103,53 @@ public final class MutationCodec {
     return out.finish();
   }
 
+  /**
+   * The mutation log's form: a WRITE by reference (no payload), anything else as {@link #encode}.
+   */
+  public static byte[] encodeLogRecord(Mutation m) {
+    if (!(m instanceof Mutation.Write w)) {
+      return encode(m);
+    }
+    Out out = new Out(WRITE_REFERENCE_BYTES);
+    out.u8(VERSION);
+    out.u8(WRITE_REFERENCE);
+    out.i64(w.fileId());
+    out.i64(w.offset());
+    out.i32(w.data().length);
+    out.i64(w.timeNanos());
+    return out.finish();
+  }
+
+  /**
+   * The payload bytes a log record stands for beyond its own length: a WRITE reference's length,
+   * else 0. Reads only the header (no checksum check), for the log's size accounting.
+   */
+  public static int referencedBytes(byte[] record) {
+    if (record.length != WRITE_REFERENCE_BYTES || record[1] != WRITE_REFERENCE) {
+      return 0;
+    }
+    return Math.max(0, ByteBuffer.wrap(record, 2 + 8 + 8, 4).getInt());
+  }
+
+  /** Decodes a log record, reading a WRITE reference's payload from {@code payloads}. */
+  public static Mutation decodeLogRecord(byte[] bytes, PayloadSource payloads)
+      throws CorruptMutationException, IOException {
+    In in = open(bytes);
+    int kind = in.u8();
+    if (kind != WRITE_REFERENCE) {
+      return finish(in, decodeBody(in, kind));
+    }
+    long fileId = in.i64();
+    long offset = in.i64();
+    int length = in.i32();
+    long time = in.i64();
+    if (length < 0) {
+      throw new CorruptMutationException("negative write reference");
+    }
+    finish(in, null);
+    return new Mutation.Write(fileId, offset, payloads.read(fileId, offset, length), time);
+  }
+
   private static void encodeCreate(Out out, Mutation.Create c) {
     out.u8(CREATE);
     out.i64(c.directory());
@@ -114,6 +180,12 @@ public final class MutationCodec {
   }
 
   public static Mutation decode(byte[] bytes) throws CorruptMutationException {
+    In in = open(bytes);
+    return finish(in, decodeBody(in, in.u8()));
+  }
+
+  /** Checks length, checksum and version; the reader stands at the kind byte. */
+  private static In open(byte[] bytes) throws CorruptMutationException {
     if (bytes.length < 6) {
       throw new CorruptMutationException("mutation too short: " + bytes.length + " bytes");
     }
@@ -128,7 +200,10 @@ public final class MutationCodec {
     if (version != VERSION) {
       throw new CorruptMutationException("unknown mutation version " + version);
     }
-    Mutation m = decodeBody(in, in.u8());
+    return in;
+  }
+
+  private static Mutation finish(In in, Mutation m) throws CorruptMutationException {
     if (in.buf.hasRemaining()) {
       throw new CorruptMutationException("trailing bytes after mutation");
     }

@@ -102,6 +102,28 @@ public final class DataFiles implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code length} bytes of the file at {@code offset} as they are now, zeros beyond its end or
+   * when it no longer exists (the mutation log's source for WRITE payloads, MutationLog#readFrom).
+   */
+  public byte[] readCurrent(long fileId, long offset, int length) throws IOException {
+    byte[] out = new byte[length];
+    try (Handle h = acquireExisting(fileId)) {
+      ByteBuffer b = ByteBuffer.wrap(out);
+      long pos = offset;
+      while (b.hasRemaining()) {
+        int n = h.channel.read(b, pos);
+        if (n < 0) {
+          break;
+        }
+        pos += n;
+      }
+    } catch (NoSuchFileException e) {
+      // removed since: a later log record removes it on the reader's side too
+    }
+    return out;
+  }
+
   /** Creates (or resets) a file of the given length. */
   public void create(long fileId, long length) throws IOException {
     try (Handle h = acquire(fileId)) {

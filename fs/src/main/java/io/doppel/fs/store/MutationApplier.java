@@ -4,7 +4,6 @@ import io.doppel.fs.Attributes;
 import io.doppel.fs.FileType;
 import io.doppel.fs.mutation.LoggedMutation;
 import io.doppel.fs.mutation.Mutation;
-import io.doppel.fs.mutation.MutationCodec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -90,7 +89,7 @@ public final class MutationApplier {
         case Mutation.Link l -> link(t, l);
       }
       t.flush();
-      log.append(batch, seq, MutationCodec.encode(m));
+      log.append(batch, seq, m);
       batch.put(Keys.META_LAST_SEQ, Keys.longValue(seq));
       db.write(noSync, batch);
     } catch (RocksDBException e) {

@@ -2,7 +2,9 @@ package io.doppel.fs.store;
 
 import io.doppel.fs.mutation.CorruptMutationException;
 import io.doppel.fs.mutation.LoggedMutation;
+import io.doppel.fs.mutation.Mutation;
 import io.doppel.fs.mutation.MutationCodec;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.rocksdb.ReadOptions;
@@ -17,23 +19,36 @@ import org.rocksdb.WriteBatch;
  * state it describes, bounded in bytes and records and trimmed from the oldest. It is the catch-up
  * source for replicas that fell behind (REPLICATION.md). Trimming is local: replicas may keep
  * different amounts of history; it is not part of the replicated state.
+ *
+ * <p>A WRITE is logged by reference (fileid, offset, length, time; {@link
+ * MutationCodec#encodeLogRecord}): its payload is read back from the data file when the record is
+ * read ({@link #readFrom}), so the data is written once, to the data file, not also to RocksDB's
+ * WAL, memtable and SSTs. Sizes ({@link #bytes()}, the bound, {@code readFrom}'s {@code maxBytes})
+ * count a reference as its record plus the payload it stands for: the bound limits how much data a
+ * catch-up may have to move, as it did when payloads were stored.
  */
 public final class MutationLog {
   private final RocksDB db;
   private final StoreOptions options;
+  private final MutationCodec.PayloadSource payloads;
   private long firstSeq;
   private long lastSeq;
   private long bytes;
   private long records;
 
-  private MutationLog(RocksDB db, StoreOptions options) {
+  private MutationLog(RocksDB db, StoreOptions options, MutationCodec.PayloadSource payloads) {
     this.db = db;
     this.options = options;
+    this.payloads = payloads;
   }
 
-  /** Scans the log once to learn its extent and size. */
-  public static MutationLog load(RocksDB db, StoreOptions options) {
-    MutationLog log = new MutationLog(db, options);
+  /**
+   * Scans the log once to learn its extent and size; {@code payloads} reads the current data of a
+   * file for WRITE records (zeros beyond its end or when it no longer exists).
+   */
+  public static MutationLog load(
+      RocksDB db, StoreOptions options, MutationCodec.PayloadSource payloads) {
+    MutationLog log = new MutationLog(db, options, payloads);
     try (ReadOptions ro = logRange();
         RocksIterator it = db.newIterator(ro)) {
       for (it.seek(new byte[] {Keys.LOG}); it.isValid(); it.next()) {
@@ -42,7 +57,7 @@ public final class MutationLog {
           log.firstSeq = seq;
         }
         log.lastSeq = seq;
-        log.bytes += it.value().length;
+        log.bytes += logicalBytes(it.value());
         log.records++;
       }
     }
@@ -54,15 +69,25 @@ public final class MutationLog {
         .setIterateUpperBound(new Slice(Keys.upperBound(new byte[] {Keys.LOG})));
   }
 
-  /** Adds a record to {@code batch}, and the deletion of the oldest ones when over the bounds. */
-  public synchronized void append(WriteBatch batch, long seq, byte[] encoded)
-      throws RocksDBException {
+  /**
+   * A record's size for the bounds: its own bytes plus the payload a WRITE reference stands for.
+   */
+  private static long logicalBytes(byte[] record) {
+    return record.length + (long) MutationCodec.referencedBytes(record);
+  }
+
+  /**
+   * Adds {@code m}'s record to {@code batch} (a WRITE by reference), and the deletion of the oldest
+   * ones when over the bounds.
+   */
+  public synchronized void append(WriteBatch batch, long seq, Mutation m) throws RocksDBException {
+    byte[] encoded = MutationCodec.encodeLogRecord(m);
     batch.put(Keys.log(seq), encoded);
     if (firstSeq == 0) {
       firstSeq = seq;
     }
     lastSeq = seq;
-    bytes += encoded.length;
+    bytes += logicalBytes(encoded);
     records++;
     if (bytes > options.mutationLogMaxBytes() || records > options.mutationLogMaxRecords()) {
       trim(batch, seq);
@@ -83,7 +108,7 @@ public final class MutationLog {
         if (seq >= newestSeq) {
           break;
         }
-        bytes -= it.value().length;
+        bytes -= logicalBytes(it.value());
         records--;
         newFirst = seq + 1;
       }
@@ -97,6 +122,11 @@ public final class MutationLog {
   /**
    * Up to {@code maxBytes} of consecutive records starting at {@code seq} (at least one when any is
    * there), or {@link LogRead.Trimmed} when {@code seq} is no longer kept.
+   *
+   * <p>A WRITE's payload is the file's data <em>now</em>, not when it was written: applying the
+   * records in order still ends in the primary's state once the reader has caught up, because every
+   * later change of those bytes is a later record (docs/storage-engine.md, "Writes by reference").
+   * A data file that cannot be read is reported as {@link CorruptMutationException}.
    */
   public LogRead readFrom(long seq, long maxBytes) throws CorruptMutationException {
     long first;
@@ -122,11 +152,12 @@ public final class MutationLog {
           return new LogRead.Trimmed(s);
         }
         byte[] v = it.value();
-        if (!out.isEmpty() && taken + v.length > maxBytes) {
+        long size = logicalBytes(v);
+        if (!out.isEmpty() && taken + size > maxBytes) {
           break;
         }
-        out.add(new LoggedMutation(s, MutationCodec.decode(v)));
-        taken += v.length;
+        out.add(new LoggedMutation(s, decode(s, v)));
+        taken += size;
         expected++;
       }
     }
@@ -134,6 +165,17 @@ public final class MutationLog {
       return new LogRead.Trimmed(firstSequence());
     }
     return new LogRead.Records(out, expected);
+  }
+
+  private Mutation decode(long seq, byte[] record) throws CorruptMutationException {
+    try {
+      return MutationCodec.decodeLogRecord(record, payloads);
+    } catch (IOException e) {
+      CorruptMutationException c =
+          new CorruptMutationException("cannot read the data of record " + seq + ": " + e);
+      c.initCause(e);
+      throw c;
+    }
   }
 
   public synchronized long bytes() {

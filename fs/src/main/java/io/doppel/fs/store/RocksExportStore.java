@@ -82,7 +82,7 @@ public final class RocksExportStore implements ExportStore {
     try {
       this.data = new DataFiles(directory.resolve("data"), MAX_OPEN_FILES);
       this.reader = new MetadataReader(meta.db());
-      this.log = MutationLog.load(meta.db(), options);
+      this.log = MutationLog.load(meta.db(), options, data::readCurrent);
       MutationApplier[] ap = new MutationApplier[1];
       this.stats =
           new StoreStats(metrics, exportId, log::bytes, log::records, () -> ap[0].lastApplied());

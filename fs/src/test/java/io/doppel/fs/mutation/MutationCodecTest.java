@@ -93,4 +93,33 @@ class MutationCodecTest {
     assertThatThrownBy(() -> MutationCodec.decode(cut))
         .isInstanceOf(CorruptMutationException.class);
   }
+
+  @Property(tries = 200)
+  void logRecordsRoundTripWithWritesByReference(@ForAll long seed) throws Exception {
+    Mutation m = mutation(new Random(seed));
+    byte[] record = MutationCodec.encodeLogRecord(m);
+    if (!(m instanceof Mutation.Write w)) {
+      assertThat(record).isEqualTo(MutationCodec.encode(m));
+      assertThat(MutationCodec.referencedBytes(record)).isZero();
+      assertThat(MutationCodec.decodeLogRecord(record, (f, o, n) -> null)).isEqualTo(m);
+      return;
+    }
+    assertThat(record.length).as("no payload in the log").isLessThan(40);
+    assertThat(MutationCodec.referencedBytes(record)).isEqualTo(w.data().length);
+    long[] asked = new long[3];
+    Mutation back =
+        MutationCodec.decodeLogRecord(
+            record,
+            (f, o, n) -> {
+              asked[0] = f;
+              asked[1] = o;
+              asked[2] = n;
+              return w.data().clone();
+            });
+    assertThat(back).isEqualTo(m);
+    assertThat(asked).containsExactly(w.fileId(), w.offset(), w.data().length);
+    assertThatThrownBy(() -> MutationCodec.decode(record))
+        .as("the wire form never carries a reference")
+        .isInstanceOf(CorruptMutationException.class);
+  }
 }
