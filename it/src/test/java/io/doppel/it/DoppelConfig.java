@@ -12,12 +12,22 @@ public final class DoppelConfig {
   /** One [[exports]] table. */
   public record Export(String path, int id, List<Rule> clients) {}
 
+  /**
+   * One [[volumes]] table (block volume served over NBD).
+   *
+   * @param size e.g. "64M", or null to use an existing image's size
+   * @param cacheBytes read-cache bytes, or -1 for the server's default
+   */
+  public record Volume(String name, String size, boolean readOnly, long cacheBytes) {}
+
   private final Path dataDir;
   private final int nfsPort;
   private final int adminPort;
   private String portmap = "off";
   private int maxRecordBytes = 4 << 20;
   private final List<Export> exports = new ArrayList<>();
+  private final List<Volume> volumes = new ArrayList<>();
+  private int nbdPort = -1;
 
   public DoppelConfig(Path dataDir) {
     this.dataDir = dataDir;
@@ -38,6 +48,30 @@ public final class DoppelConfig {
   public DoppelConfig export(String path, int id, List<Rule> clients) {
     exports.add(new Export(path, id, clients));
     return this;
+  }
+
+  /** Adds a volume; the first one also turns on the [nbd] section on a free port. */
+  public DoppelConfig volume(String name, String size, boolean readOnly, long cacheBytes) {
+    volumes.add(new Volume(name, size, readOnly, cacheBytes));
+    return nbd();
+  }
+
+  /** Writes an [nbd] section on 127.0.0.1 and a free port (even without volumes). */
+  public DoppelConfig nbd() {
+    while (nbdPort < 0 || nbdPort == nfsPort || nbdPort == adminPort) {
+      nbdPort = Ports.free();
+    }
+    return this;
+  }
+
+  /** The NBD port, or -1 when the config has no [nbd] section. */
+  public int nbdPort() {
+    return nbdPort;
+  }
+
+  /** The NBD URI of a volume: {@code nbd://127.0.0.1:PORT/NAME}. */
+  public String nbdUri(String volume) {
+    return "nbd://127.0.0.1:" + nbdPort + "/" + volume;
   }
 
   public DoppelConfig portmap(String mode) {
@@ -73,6 +107,20 @@ public final class DoppelConfig {
         b.append("  [[exports.clients]]\n  match = \"").append(r.match()).append("\"\n");
         b.append("  access = \"").append(r.access()).append("\"\n");
         b.append("  squash = \"").append(r.squash()).append("\"\n");
+      }
+      b.append('\n');
+    }
+    if (nbdPort >= 0) {
+      b.append("[nbd]\nbind = \"127.0.0.1\"\nport = ").append(nbdPort).append("\n\n");
+    }
+    for (Volume v : volumes) {
+      b.append("[[volumes]]\nname = \"").append(v.name()).append("\"\n");
+      if (v.size() != null) {
+        b.append("size = \"").append(v.size()).append("\"\n");
+      }
+      b.append("read_only = ").append(v.readOnly()).append('\n');
+      if (v.cacheBytes() >= 0) {
+        b.append("cache_bytes = ").append(v.cacheBytes()).append('\n');
       }
       b.append('\n');
     }

@@ -137,7 +137,10 @@ public final class DoppelProcess implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
-  /** Launches the server and waits until the NFS port accepts and /healthz answers 200. */
+  /**
+   * Launches the server and waits until the NFS port (and the NBD port, when configured) accepts
+   * and /healthz answers 200.
+   */
   public void start() throws IOException {
     List<String> cmd = new ArrayList<>(List.of(javaCommand(), "-Xmx1g"));
     cmd.addAll(jvmOptions());
@@ -160,7 +163,8 @@ public final class DoppelProcess implements AutoCloseable {
         throw new IllegalStateException(
             "doppel exited with " + process.exitValue() + " during start-up\n" + logTail(60));
       }
-      if (Ports.accepting(config.nfsPort()) && healthy()) {
+      boolean nbdReady = config.nbdPort() < 0 || Ports.accepting(config.nbdPort());
+      if (Ports.accepting(config.nfsPort()) && nbdReady && healthy()) {
         return;
       }
       pause(100);

@@ -11,7 +11,9 @@ import java.util.List;
  * @param uptimeSeconds seconds since the node started
  * @param nfsPort where NFS and MOUNT listen
  * @param adminPort where this endpoint listens
+ * @param nbdPort where the NBD server listens, -1 when it does not run
  * @param exports one entry per export
+ * @param volumes one entry per block volume
  */
 public record StatusReport(
     String node,
@@ -20,10 +22,13 @@ public record StatusReport(
     long uptimeSeconds,
     int nfsPort,
     int adminPort,
-    List<ExportStatus> exports) {
+    int nbdPort,
+    List<ExportStatus> exports,
+    List<VolumeStatus> volumes) {
 
   public StatusReport {
     exports = List.copyOf(exports);
+    volumes = volumes == null ? List.of() : List.copyOf(volumes); // an older node sends none
   }
 
   /**
@@ -32,4 +37,11 @@ public record StatusReport(
    * @param lastAppliedSequence the store's replication position (last applied mutation)
    */
   public record ExportStatus(String path, int id, String directory, long lastAppliedSequence) {}
+
+  /**
+   * One block volume served over NBD.
+   *
+   * @param path the image file or block device
+   */
+  public record VolumeStatus(String name, long sizeBytes, boolean readOnly, String path) {}
 }

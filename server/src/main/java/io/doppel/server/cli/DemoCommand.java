@@ -20,19 +20,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code doppel demo}: writes a one-node config with export {@code /demo} open to 127.0.0.0/8,
- * starts the node in this process, prints commands to try and runs a self-check with the libnfs
- * tools when they are installed.
+ * {@code doppel demo}: writes a one-node config with export {@code /demo} open to 127.0.0.0/8 and a
+ * 256 MiB block volume {@code demo} served over NBD, starts the node in this process, prints
+ * commands to try and runs a self-check with the libnfs tools and {@code nbdinfo} when they are
+ * installed.
  */
 @Command(
     name = "demo",
-    description = "Starts a demo node on 127.0.0.1 with export /demo and shows how to use it.",
+    description =
+        "Starts a demo node on 127.0.0.1 with export /demo and NBD volume demo, and shows how to"
+            + " use them.",
     mixinStandardHelpOptions = true,
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped normally", "1:start-up failed", "2:usage error"})
 final class DemoCommand implements Callable<Integer> {
   static final String HOST = "127.0.0.1";
   static final String EXPORT = "/demo";
+  static final String VOLUME = "demo";
 
   @Spec CommandSpec spec;
 
@@ -50,6 +54,13 @@ final class DemoCommand implements Callable<Integer> {
   int port;
 
   @Option(
+      names = "--nbd-port",
+      paramLabel = "PORT",
+      defaultValue = "10809",
+      description = "NBD port (default: ${DEFAULT-VALUE}; 0 = ephemeral).")
+  int nbdPort;
+
+  @Option(
       names = "--admin-port",
       paramLabel = "PORT",
       defaultValue = "0",
@@ -61,7 +72,7 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Path home = dir != null ? dir : Files.createTempDirectory("doppel-demo-");
-    Path configFile = writeConfig(home, port, adminPort);
+    Path configFile = writeConfig(home, port, adminPort, nbdPort);
     DoppelConfig config;
     try {
       config = NfsWiring.configLoader().load(configFile);
@@ -75,21 +86,28 @@ final class DemoCommand implements Callable<Integer> {
       return ExitCodes.FAILED;
     }
     out.print(instructions(configFile, node.nfsPort(), node.adminPort()));
+    out.print(BlockDemo.instructions(HOST, node.nbdPort(), VOLUME));
     out.flush();
     out.println(selfCheck(home, node.nfsPort()));
+    out.println(BlockDemo.selfCheck(HOST, node.nbdPort(), VOLUME));
     out.println("Running; press Ctrl-C to stop.");
     out.flush();
     node.awaitStopped();
     return ExitCodes.OK;
   }
 
-  /** Writes {@code dir/doppel.toml} for the demo node and returns its path. */
+  /** Writes {@code dir/doppel.toml} for the demo node (NBD on 10809) and returns its path. */
   static Path writeConfig(Path dir, int nfsPort, int adminPort) throws IOException {
+    return writeConfig(dir, nfsPort, adminPort, 10809);
+  }
+
+  /** Writes {@code dir/doppel.toml} for the demo node and returns its path. */
+  static Path writeConfig(Path dir, int nfsPort, int adminPort, int nbdPort) throws IOException {
     Files.createDirectories(dir);
     Path file = dir.resolve("doppel.toml");
     String toml =
         """
-        # Written by `doppel demo`: one node on 127.0.0.1 with export /demo.
+        # Written by `doppel demo`: one node on 127.0.0.1 with export /demo and volume demo.
         [node]
         name = "demo"
         data_dir = "data"
@@ -110,8 +128,16 @@ final class DemoCommand implements Callable<Integer> {
           match = "127.0.0.0/8"
           access = "rw"
           squash = "none"
+
+        [nbd]
+        bind = "127.0.0.1"
+        port = %d
+
+        [[volumes]]
+        name = "demo"
+        size = "256M"      # a sparse image in data/volumes/demo.img
         """
-            .formatted(nfsPort, adminPort);
+            .formatted(nfsPort, adminPort, nbdPort);
     Files.writeString(file, toml, StandardCharsets.UTF_8);
     return file;
   }

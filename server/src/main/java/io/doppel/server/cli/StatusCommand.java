@@ -95,7 +95,10 @@ final class StatusCommand implements Callable<Integer> {
     out.append(
         String.format(
             "node %s (doppel %s): %s, up %s%n", s.node(), s.version(), s.state(), uptime(s)));
-    out.append(String.format("nfs port %d, admin port %d%n", s.nfsPort(), s.adminPort()));
+    out.append(
+        String.format(
+            "nfs port %d, admin port %d, nbd port %s%n",
+            s.nfsPort(), s.adminPort(), s.nbdPort() < 0 ? "off" : Integer.toString(s.nbdPort())));
     out.append(String.format("exports: %d%n", s.exports().size()));
     for (StatusReport.ExportStatus e : s.exports()) {
       out.append(
@@ -103,7 +106,28 @@ final class StatusCommand implements Callable<Integer> {
               "  %-20s id %-6d applied %-10d %s%n",
               e.path(), e.id(), e.lastAppliedSequence(), e.directory()));
     }
+    if (!s.volumes().isEmpty()) {
+      out.append(String.format("volumes: %d%n", s.volumes().size()));
+      for (StatusReport.VolumeStatus v : s.volumes()) {
+        out.append(
+            String.format(
+                "  %-20s %12s %-2s %s%n",
+                v.name(), bytes(v.sizeBytes()), v.readOnly() ? "ro" : "rw", v.path()));
+      }
+    }
     return out.toString();
+  }
+
+  /** A size in the largest binary unit that divides it ("256 MiB"), else in bytes. */
+  static String bytes(long n) {
+    String[] units = {"TiB", "GiB", "MiB", "KiB"};
+    for (int i = 0; i < units.length; i++) {
+      long unit = 1L << (10 * (4 - i));
+      if (n >= unit && n % unit == 0) {
+        return n / unit + " " + units[i];
+      }
+    }
+    return n + " B";
   }
 
   private static String uptime(StatusReport s) {

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
   private static final List<String> TOP_KEYS =
-      List.of("node", "nfs", "admin", "security", "exports");
+      List.of("node", "nfs", "admin", "security", "exports", "nbd", "volumes");
   private static final List<String> NODE_KEYS = List.of("name", "data_dir");
   private static final List<String> NFS_KEYS =
       List.of("bind", "port", "udp", "portmap", "workers", "max_record_bytes");
@@ -28,8 +28,7 @@ public final class ConfigLoader {
   private static final Pattern NODE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
   private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
-  private static final String IP_EXPECTED =
-      "an IP address like \"0.0.0.0\", \"127.0.0.1\" or \"::\"";
+  static final String IP_EXPECTED = "an IP address like \"0.0.0.0\", \"127.0.0.1\" or \"::\"";
 
   private final ClientMatchValidator matches;
 
@@ -74,8 +73,12 @@ public final class ConfigLoader {
     Path dataDir = node.map(NodeConfig::dataDir).orElse(null);
     SecurityConfig security = security(root, baseDir, dataDir);
     List<ExportConfig> exports = new ExportsParser(matches, baseDir).parse(root, dataDir);
+    BlockParser block = new BlockParser(baseDir);
+    List<VolumeConfig> volumes = block.volumes(root, dataDir);
+    NbdConfig nbd = block.nbd(root, !volumes.isEmpty());
     errors.throwIfAny();
-    return new DoppelConfig(Path.of(label), node.orElseThrow(), nfs, admin, security, exports);
+    return new DoppelConfig(
+        Path.of(label), node.orElseThrow(), nfs, admin, security, exports, nbd, volumes);
   }
 
   private static Optional<NodeConfig> node(TableReader root, Path baseDir) {

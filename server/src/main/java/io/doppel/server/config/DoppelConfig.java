@@ -8,6 +8,8 @@ import java.util.Optional;
  * A node's whole configuration, validated as one piece by {@link ConfigLoader}.
  *
  * @param source the file it was read from (for messages)
+ * @param nbd the block face's server; {@link NbdConfig#enabled()} says whether it runs
+ * @param volumes block volumes served over NBD, in file order
  */
 public record DoppelConfig(
     Path source,
@@ -15,10 +17,13 @@ public record DoppelConfig(
     NfsConfig nfs,
     AdminConfig admin,
     SecurityConfig security,
-    List<ExportConfig> exports) {
+    List<ExportConfig> exports,
+    NbdConfig nbd,
+    List<VolumeConfig> volumes) {
 
   public DoppelConfig {
     exports = List.copyOf(exports);
+    volumes = List.copyOf(volumes);
   }
 
   /** The export clients mount as {@code path}, if configured. */
@@ -27,10 +32,19 @@ public record DoppelConfig(
   }
 
   public DoppelConfig withNfs(NfsConfig newNfs) {
-    return new DoppelConfig(source, node, newNfs, admin, security, exports);
+    return new DoppelConfig(source, node, newNfs, admin, security, exports, nbd, volumes);
+  }
+
+  public DoppelConfig withNbd(NbdConfig newNbd) {
+    return new DoppelConfig(source, node, nfs, admin, security, exports, newNbd, volumes);
+  }
+
+  /** The volume named {@code name}, if configured. */
+  public Optional<VolumeConfig> volume(String name) {
+    return volumes.stream().filter(v -> v.name().equals(name)).findFirst();
   }
 
   public DoppelConfig withAdmin(AdminConfig newAdmin) {
-    return new DoppelConfig(source, node, nfs, newAdmin, security, exports);
+    return new DoppelConfig(source, node, nfs, newAdmin, security, exports, nbd, volumes);
   }
 }

@@ -42,6 +42,11 @@ final class TableReader {
     return values.containsKey(key);
   }
 
+  /** True when {@code key} is present and holds a string (values that take two forms). */
+  boolean isString(String key) {
+    return values.get(key) instanceof String;
+  }
+
   /** A string, or empty when missing (reported when required) or of the wrong type. */
   Optional<String> string(String key, boolean required, String expected) {
     if (!values.containsKey(key)) {

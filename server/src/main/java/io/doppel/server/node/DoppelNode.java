@@ -1,5 +1,9 @@
 package io.doppel.server.node;
 
+import io.doppel.block.nbd.NbdServer;
+import io.doppel.block.volume.Volume;
+import io.doppel.block.volume.VolumeCatalog;
+import io.doppel.block.volume.VolumeDefinition;
 import io.doppel.fs.store.RocksExportStore;
 import io.doppel.fs.store.StoreOptions;
 import io.doppel.metrics.MetricRegistry;
@@ -16,9 +20,11 @@ import io.doppel.server.admin.Version;
 import io.doppel.server.config.DoppelConfig;
 import io.doppel.server.config.ExportConfig;
 import io.doppel.server.config.NfsConfig;
+import io.doppel.server.config.VolumeConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,8 +38,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One doppel node: opens every export's store, serves NFS v3 + MOUNT v3 over ONC RPC, makes them
- * known to portmap and serves the admin endpoint. {@link #start()} opens in that order; {@link
- * #close()} closes in reverse, so RocksDB is always closed cleanly (also from a shutdown hook).
+ * known to portmap, opens the block volumes and serves them over NBD (when configured), and serves
+ * the admin endpoint. {@link #start()} opens in that order; {@link #close()} closes in reverse, so
+ * RocksDB and the volume images are always closed cleanly (also from a shutdown hook).
  */
 public final class DoppelNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DoppelNode.class);
@@ -48,6 +55,8 @@ public final class DoppelNode implements AutoCloseable {
   private volatile Instant startedAt;
   private volatile int nfsPort = -1;
   private volatile int adminPort = -1;
+  private volatile int nbdPort = -1;
+  private volatile VolumeCatalog volumes;
 
   private record OpenExport(ExportConfig config, RocksExportStore store) {}
 
@@ -84,11 +93,13 @@ public final class DoppelNode implements AutoCloseable {
     }
     lifecycle.moveTo(NodeState.RUNNING, "started");
     LOG.info(
-        "event=listening nfs_port={} admin_port={} node={} exports={}",
+        "event=listening nfs_port={} admin_port={} nbd_port={} node={} exports={} volumes={}",
         nfsPort,
         adminPort,
+        nbdPort,
         config.node().name(),
-        exports.size());
+        exports.size(),
+        config.volumes().size());
   }
 
   private void open() throws IOException {
@@ -119,11 +130,33 @@ public final class DoppelNode implements AutoCloseable {
         "portmap",
         PortmapRegistration.start(
             NfsWiring.portmap(nfs.portmap()), nfs.bind(), programs, nfsPort, metrics));
+    openBlockFace();
     if (config.admin().enabled()) {
       InetSocketAddress at = new InetSocketAddress(config.admin().bind(), config.admin().port());
       AdminServer admin = resources.add("admin", AdminServer.start(at, metrics, this::status));
       adminPort = admin.port();
     }
+  }
+
+  /** Opens the volumes and starts the NBD server, when the config asks for the block face. */
+  private void openBlockFace() throws IOException {
+    if (!config.nbd().enabled()) {
+      return;
+    }
+    List<VolumeDefinition> definitions = new ArrayList<>();
+    for (VolumeConfig v : config.volumes()) {
+      Files.createDirectories(v.path().toAbsolutePath().getParent());
+      definitions.add(BlockWiring.volume(v));
+    }
+    Path volumeDir = config.node().dataDir().resolve("volumes");
+    VolumeCatalog catalog =
+        resources.add("volumes", VolumeCatalog.open(volumeDir, definitions, metrics));
+    volumes = catalog;
+    NbdServer nbd =
+        resources.add(
+            "nbd server", new NbdServer(BlockWiring.server(config.nbd()), catalog, metrics));
+    nbd.start();
+    nbdPort = nbd.port();
   }
 
   /** Closes everything in reverse order of opening; idempotent. */
@@ -137,6 +170,7 @@ public final class DoppelNode implements AutoCloseable {
     }
     resources.closeAll();
     exports.clear();
+    volumes = null;
     lifecycle.moveTo(NodeState.STOPPED, "closed");
   }
 
@@ -152,6 +186,11 @@ public final class DoppelNode implements AutoCloseable {
   /** The bound NFS/MOUNT port, -1 before start. */
   public int nfsPort() {
     return nfsPort;
+  }
+
+  /** The bound NBD port, -1 before start or when the block face is not configured. */
+  public int nbdPort() {
+    return nbdPort;
   }
 
   /** The bound admin port, -1 before start or when disabled. */
@@ -183,6 +222,21 @@ public final class DoppelNode implements AutoCloseable {
         uptime,
         nfsPort,
         adminPort,
-        list);
+        nbdPort,
+        list,
+        volumeStatus());
+  }
+
+  private List<StatusReport.VolumeStatus> volumeStatus() {
+    VolumeCatalog catalog = volumes;
+    List<StatusReport.VolumeStatus> out = new ArrayList<>();
+    for (VolumeConfig v : config.volumes()) {
+      long size =
+          catalog == null
+              ? v.sizeBytes()
+              : catalog.find(v.name()).map(Volume::sizeBytes).orElse(0L);
+      out.add(new StatusReport.VolumeStatus(v.name(), size, v.readOnly(), v.path().toString()));
+    }
+    return out;
   }
 }

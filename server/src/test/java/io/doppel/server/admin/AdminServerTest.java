@@ -35,7 +35,9 @@ class AdminServerTest {
             42,
             2049,
             9180,
-            List.of(new StatusReport.ExportStatus("/data", 1, "/srv/data", 17)));
+            10809,
+            List.of(new StatusReport.ExportStatus("/data", 1, "/srv/data", 17)),
+            List.of(new StatusReport.VolumeStatus("vol1", 1L << 30, true, "/srv/vol1.img")));
     server =
         AdminServer.start(
             new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), metrics, () -> status);
@@ -97,6 +99,12 @@ class AdminServerTest {
     assertThat(export.get("id").asInt()).isEqualTo(1);
     assertThat(export.get("directory").asText()).isEqualTo("/srv/data");
     assertThat(export.get("lastAppliedSequence").asLong()).isEqualTo(17);
+    assertThat(json.get("nbdPort").asInt()).isEqualTo(10809);
+    JsonNode volume = json.get("volumes").get(0);
+    assertThat(volume.get("name").asText()).isEqualTo("vol1");
+    assertThat(volume.get("sizeBytes").asLong()).isEqualTo(1L << 30);
+    assertThat(volume.get("readOnly").asBoolean()).isTrue();
+    assertThat(volume.get("path").asText()).isEqualTo("/srv/vol1.img");
     assertThat(new ObjectMapper().readValue(r.body(), StatusReport.class).exports())
         .containsExactly(new StatusReport.ExportStatus("/data", 1, "/srv/data", 17));
   }

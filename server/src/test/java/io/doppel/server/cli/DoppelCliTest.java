@@ -82,6 +82,25 @@ class DoppelCliTest {
     DemoCommand custom = parse(DemoCommand.class, "demo", "--dir", "/tmp/x", "--port", "0");
     assertThat(custom.dir).isEqualTo(Path.of("/tmp/x"));
     assertThat(custom.port).isZero();
+    assertThat(demo.nbdPort).isEqualTo(10809);
+    assertThat(parse(DemoCommand.class, "demo", "--nbd-port", "0").nbdPort).isZero();
+  }
+
+  @Test
+  void demoConfigHasTheBlockVolumeAndPrintsItsUri() throws Exception {
+    Path file = DemoCommand.writeConfig(dir, 0, 0, 0);
+    var config = io.doppel.server.node.NfsWiring.configLoader().load(file);
+    assertThat(config.nbd().enabled()).isTrue();
+    assertThat(config.nbd().port()).isZero();
+    assertThat(config.volume("demo"))
+        .hasValueSatisfying(v -> assertThat(v.sizeBytes()).isEqualTo(256L << 20));
+    assertThat(BlockDemo.instructions("127.0.0.1", 10809, "demo"))
+        .contains("nbdinfo nbd://127.0.0.1:10809/demo")
+        .contains(
+            "qemu-io -f raw -c 'write -P 0x5a 0 1M' -c 'read -P 0x5a 0 1M'"
+                + " nbd://127.0.0.1:10809/demo")
+        .contains("nbdcopy /tmp/demo.bin nbd://127.0.0.1:10809/demo");
+    assertThat(BlockDemo.selfCheck("127.0.0.1", 1, "demo")).startsWith("nbd self-check: ");
   }
 
   @Test
@@ -137,7 +156,9 @@ class DoppelCliTest {
             3725,
             2049,
             9180,
-            List.of(new StatusReport.ExportStatus("/data", 1, "/srv/d", 5)));
+            10809,
+            List.of(new StatusReport.ExportStatus("/data", 1, "/srv/d", 5)),
+            List.of(new StatusReport.VolumeStatus("vm-disk", 256L << 20, false, "/srv/vm.img")));
     try (AdminServer admin =
         AdminServer.start(
             new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
@@ -147,8 +168,10 @@ class DoppelCliTest {
       assertThat(run("status", "--admin", url)).isZero();
       assertThat(out.toString())
           .contains("node node1 (doppel 9.9): RUNNING, up 1h 2m 5s")
-          .contains("nfs port 2049, admin port 9180")
-          .containsPattern("/data +id 1 +applied 5 +/srv/d");
+          .contains("nfs port 2049, admin port 9180, nbd port 10809")
+          .containsPattern("/data +id 1 +applied 5 +/srv/d")
+          .contains("volumes: 1")
+          .containsPattern("vm-disk +256 MiB rw /srv/vm.img");
       assertThat(run("status", "--admin", url + "/", "--json")).isZero();
       assertThat(out.toString()).contains("\"lastAppliedSequence\" : 5");
     }

@@ -277,7 +277,8 @@ class ConfigLoaderTest {
                 + " max_record_bytes)");
     assertThat(errors("exprots = 1\n" + MINIMAL))
         .containsExactly(
-            "exprots: unknown key (expected one of node, nfs, admin, security, exports)");
+            "exprots: unknown key (expected one of node, nfs, admin, security, exports, nbd,"
+                + " volumes)");
     assertThat(errors(MINIMAL.replace("match = \"*\"", "match = \"*\"\nsquah = \"none\"")))
         .containsExactly(
             "exports[0].clients[0].squah: unknown key (expected one of match, access, squash,"
