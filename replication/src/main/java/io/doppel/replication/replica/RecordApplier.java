@@ -1,0 +1,33 @@
+package io.doppel.replication.replica;
+
+import io.doppel.replication.history.History;
+import io.doppel.replication.wire.Record;
+import java.io.IOException;
+
+/**
+ * The front end's side of a replica: applies records with the same code the primary used (SYSTEM.md
+ * invariant 2) and persists {@code (epoch, seq)} atomically with the data it describes. Called on
+ * the resource's agent thread only, strictly in seq order.
+ */
+public interface RecordApplier {
+  /**
+   * Applies {@code record}; with {@code durable} the record and everything applied before it are on
+   * stable storage when this returns (the fs store's {@code applyReplicated(record, durable)}).
+   */
+  void apply(Record record, boolean durable) throws IOException;
+
+  /** Makes every applied record durable (batch durability). */
+  void sync() throws IOException;
+
+  /** A copy begins: persist that the data is inconsistent until {@link #endCopy}. */
+  void beginCopy() throws IOException;
+
+  /** Applies one copy item (a region's content, a snapshot chunk), in copy order. */
+  void applyCopy(Record chunk) throws IOException;
+
+  /**
+   * The copy is complete: make it durable, persist {@code history} as the resource's history and
+   * clear the inconsistent mark, atomically.
+   */
+  void endCopy(History history) throws IOException;
+}
