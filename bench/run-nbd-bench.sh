@@ -9,12 +9,15 @@
 # (<= 1.0 means doppel is at least as fast). Writes a markdown table to bench/results/nbd-DATE.md.
 #
 # Usage: bench/run-nbd-bench.sh            (env: SIZE_MIB=1024 RUNS=3 BENCH_DIR=/var/tmp/...)
+#   OPS="write read"   run only some operations (default: write convert read)
+#   DOPPEL_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/nbd.jfr"   extra JVM options for doppel
 # Installs nbdkit, libnbd-bin and qemu-utils with apt-get when missing.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SIZE_MIB=${SIZE_MIB:-1024}
 RUNS=${RUNS:-3}
+read -r -a ops <<< "${OPS:-write convert read}"
 work=$(mktemp -d "${BENCH_DIR:-/var/tmp}/doppel-nbd-bench.XXXXXX")
 pids=()
 
@@ -52,6 +55,7 @@ fi
 mkdir -p "$work/jar"
 cp -r "$root/server/target/doppel.jar" "$root/server/target/lib" "$work/jar/"
 jvm_opts=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx2g)
+read -r -a extra_opts <<< "${DOPPEL_JAVA_OPTS:-}"
 doppel_version=$("$java" "${jvm_opts[@]}" -jar "$work/jar/doppel.jar" --version 2>/dev/null | head -1)
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -96,7 +100,7 @@ name = "nocache"
 size = "${SIZE_MIB}M"
 cache_bytes = 0
 TOML
-(cd "$work/doppel" && exec "$java" "${jvm_opts[@]}" -jar "$work/jar/doppel.jar" serve --config doppel.toml) \
+(cd "$work/doppel" && exec "$java" "${jvm_opts[@]}" ${extra_opts[@]+"${extra_opts[@]}"} -jar "$work/jar/doppel.jar" serve --config doppel.toml) \
   > "$work/doppel.log" 2>&1 &
 pids+=($!)
 wait_nbd "nbd://127.0.0.1:$dport/cached" "${pids[-1]}"
@@ -140,7 +144,7 @@ time_one() { # op server -> seconds
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 declare -A times
-for op in write convert read; do
+for op in "${ops[@]}"; do
   for s in "${servers[@]}"; do
     log "$op warm-up $s: $(time_one "$op" "$s") s"
   done
@@ -168,14 +172,14 @@ mkdir -p "$root/bench/results"
 {
   echo "# NBD benchmark: doppel vs nbdkit ($(date -u '+%Y-%m-%d %H:%M UTC'))"
   echo
-  echo "Command: \`SIZE_MIB=$SIZE_MIB RUNS=$RUNS bench/run-nbd-bench.sh\`"
+  echo "Command: \`SIZE_MIB=$SIZE_MIB RUNS=$RUNS OPS=\"${ops[*]}\" bench/run-nbd-bench.sh\`"
   echo
   echo "Each cell: median of $RUNS runs after one warm-up, servers alternated per round."
   echo "Ratio = median over rounds of (doppel time / nbdkit time); the bar is <= 1.00."
   echo
   echo "| operation (${SIZE_MIB} MiB) | nbdkit file | doppel cache on | doppel cache off | ratio cache on | ratio cache off |"
   echo "|---|---|---|---|---|---|"
-  for op in write convert read; do
+  for op in "${ops[@]}"; do
     k=$(median <<< "${times[$op,nbdkit]}")
     d1=$(median <<< "${times[$op,doppel-cache]}")
     d0=$(median <<< "${times[$op,doppel-nocache]}")
@@ -186,7 +190,7 @@ mkdir -p "$root/bench/results"
   echo
   echo "Raw times (s):"
   echo
-  for op in write convert read; do
+  for op in "${ops[@]}"; do
     for s in "${servers[@]}"; do echo "- $op $s: ${times[$op,$s]}"; done
   done
   echo
@@ -194,7 +198,7 @@ mkdir -p "$root/bench/results"
   echo
   echo "- machine: $(nproc) cores, $(awk -F: '/model name/ { print $2; exit }' /proc/cpuinfo | sed 's/^ *//'), $(free -g | awk '/Mem:/ { print $2 }') GiB RAM, $(uname -sr)"
   echo "- disk: $(df -h "$work" | awk 'NR == 2 { print $1 " (" $2 ", " $5 " used)" }'); both servers' images in $(dirname "$work")"
-  echo "- doppel: $doppel_version, $("$java" -version 2>&1 | head -1), JVM opts ${jvm_opts[*]}; one node, unmirrored, [nbd] workers 8, max_request_bytes 32 MiB; volumes are sparse image files"
+  echo "- doppel: $doppel_version, $("$java" -version 2>&1 | head -1), JVM opts ${jvm_opts[*]} ${extra_opts[*]+${extra_opts[*]}}; one node, unmirrored, [nbd] workers 8, max_request_bytes 32 MiB; volumes are sparse image files"
   echo "- nbdkit: $(nbdkit --version | head -1), \`nbdkit -f -i 127.0.0.1 -p PORT -P PIDFILE -e bench file IMG\` (default threads)"
   echo "- clients: $(nbdcopy --version | head -1), $(qemu-img --version | head -1); default options (nbdcopy uses multi-conn when the server advertises it; both do)"
   echo "- git: $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown)$(cd "$root" && git diff --quiet 2>/dev/null || echo ' (work tree has uncommitted changes)')"

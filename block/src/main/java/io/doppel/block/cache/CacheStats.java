@@ -12,6 +12,7 @@ import java.util.function.LongSupplier;
  * <ul>
  *   <li>{@code doppel_block_cache_hits_total} — pages served from memory
  *   <li>{@code doppel_block_cache_misses_total} — pages read from the volume below
+ *   <li>{@code doppel_block_cache_bypasses_total} — large reads served from the volume below
  *   <li>{@code doppel_block_cache_evictions_total} — pages dropped to stay within capacity
  *   <li>{@code doppel_block_cache_resident_bytes} — bytes held now
  *   <li>{@code doppel_block_cache_capacity_bytes} — configured capacity
@@ -21,12 +22,16 @@ public final class CacheStats {
   private final Counter hits;
   private final Counter misses;
   private final Counter evictions;
+  private final Counter bypasses;
 
   public CacheStats(
       MetricRegistry metrics, String volume, long capacityBytes, LongSupplier residentBytes) {
     Map<String, String> labels = Map.of("volume", volume);
     hits = metrics.counter("doppel_block_cache_hits_total", "Read-cache page hits", labels);
     misses = metrics.counter("doppel_block_cache_misses_total", "Read-cache page misses", labels);
+    bypasses =
+        metrics.counter(
+            "doppel_block_cache_bypasses_total", "Large reads that skipped the cache", labels);
     evictions =
         metrics.counter("doppel_block_cache_evictions_total", "Read-cache evictions", labels);
     metrics.gauge(
@@ -49,6 +54,10 @@ public final class CacheStats {
     misses.increment();
   }
 
+  void bypass() {
+    bypasses.increment();
+  }
+
   void evicted() {
     evictions.increment();
   }
@@ -59,6 +68,10 @@ public final class CacheStats {
 
   public long misses() {
     return misses.get();
+  }
+
+  public long bypasses() {
+    return bypasses.get();
   }
 
   public long evictions() {

@@ -20,30 +20,56 @@ import java.nio.ByteBuffer;
  *
  * <p>One instance is shared by every connection to the volume, so a completed write is seen by all
  * of them (what {@code NBD_FLAG_CAN_MULTI_CONN} requires).
+ *
+ * <p>Large reads (at least {@code bypassBytes}) skip the cache and read the volume below directly;
+ * see {@link #read}.
  */
 public final class CachedVolume implements Volume {
   /** 64 KiB pages: large enough for sequential reads, small enough not to waste a 4 KiB hit. */
   public static final int DEFAULT_PAGE_BYTES = 64 * 1024;
 
-  private static final int STRIPES = 64;
+  /**
+   * Reads at least this long bypass the cache: a streaming read would miss every page and evict the
+   * small, hot pages the cache exists for, paying a heap copy and a lock per page for nothing.
+   */
+  public static final int DEFAULT_BYPASS_BYTES = 256 * 1024;
+
+  /**
+   * Enough stripes that the pipelined large writes of several connections (a few MiB each, at
+   * different offsets) rarely share one, since a write holds its stripes across the volume I/O.
+   */
+  private static final int STRIPES = 1024;
 
   private final Volume inner;
   private final int pageBytes;
+  private final int bypassBytes;
   private final PageTable table;
   private final PageLocks locks = new PageLocks(STRIPES);
   private final CacheStats stats;
 
   public CachedVolume(Volume inner, long capacityBytes, MetricRegistry metrics) {
-    this(inner, capacityBytes, DEFAULT_PAGE_BYTES, metrics);
+    this(inner, capacityBytes, DEFAULT_PAGE_BYTES, DEFAULT_BYPASS_BYTES, metrics);
   }
 
   public CachedVolume(Volume inner, long capacityBytes, int pageBytes, MetricRegistry metrics) {
+    this(inner, capacityBytes, pageBytes, DEFAULT_BYPASS_BYTES, metrics);
+  }
+
+  /**
+   * @param bypassBytes reads of at least this many bytes go straight to the volume below
+   */
+  public CachedVolume(
+      Volume inner, long capacityBytes, int pageBytes, int bypassBytes, MetricRegistry metrics) {
+    if (bypassBytes <= 0) {
+      throw new IllegalArgumentException("volume " + inner.name() + ": bypass must be positive");
+    }
     if (pageBytes <= 0 || capacityBytes < pageBytes) {
       throw new IllegalArgumentException(
           "volume " + inner.name() + ": cache must hold at least one page of " + pageBytes);
     }
     this.inner = inner;
     this.pageBytes = pageBytes;
+    this.bypassBytes = bypassBytes;
     PageTable[] holder = new PageTable[1];
     this.stats =
         new CacheStats(metrics, inner.name(), capacityBytes, () -> holder[0].residentBytes());
@@ -83,6 +109,14 @@ public final class CachedVolume implements Volume {
   @Override
   public void read(long offset, int length, ByteBuffer dst) throws IOException {
     checkRange(offset, length);
+    if (length >= bypassBytes) {
+      // Coherent without any page lock: writes are write-through and reach the volume below
+      // before they complete, so the volume is never older than a completed write. The cache
+      // is left untouched.
+      stats.bypass();
+      inner.read(offset, length, dst);
+      return;
+    }
     long pos = offset;
     long end = offset + length;
     while (pos < end) {

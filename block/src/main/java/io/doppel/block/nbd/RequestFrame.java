@@ -6,9 +6,9 @@ import io.netty.buffer.ByteBuf;
 sealed interface RequestFrame {
 
   /**
-   * One request. {@code payload} is the write data (a retained slice owned by whoever receives
-   * this; null for other commands). {@code type} is the raw wire value so unknown commands can be
-   * answered. {@code length} is unsigned 32-bit.
+   * One request. {@code payload} is the write data (a buffer owned by whoever receives this; null
+   * for other commands). {@code type} is the raw wire value so unknown commands can be answered.
+   * {@code length} is unsigned 32-bit.
    */
   record Request(int flags, int type, long handle, long offset, long length, ByteBuf payload)
       implements RequestFrame {}

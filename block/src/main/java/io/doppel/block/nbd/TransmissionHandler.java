@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
   private int inflight;
   private long inflightBytes;
   private boolean disconnecting;
+  private boolean flushScheduled;
 
   TransmissionHandler(TransmissionContext context, Volume volume, boolean structured) {
     this.context = context;
@@ -130,7 +132,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
           throw e;
         }
       }
-      case WRITE -> volume.write(r.offset(), r.payload().nioBuffer(), fua);
+      case WRITE -> write(r.payload(), r.offset(), fua);
       case FLUSH -> volume.flush();
       case TRIM -> {
         volume.trim(r.offset(), r.length());
@@ -144,6 +146,25 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
       case DISC -> throw new IllegalStateException("DISC is handled on the event loop");
     }
     return Outcome.OK;
+  }
+
+  /**
+   * A sliced payload may span several socket buffers: write each piece in place rather than let
+   * {@link ByteBuf#nioBuffer()} merge them through a heap copy. FUA on the last piece covers the
+   * earlier ones, since forcing the volume makes every completed write durable.
+   */
+  private void write(ByteBuf payload, long offset, boolean fua) throws IOException {
+    if (payload.nioBufferCount() <= 1) {
+      volume.write(offset, payload.nioBuffer(), fua);
+      return;
+    }
+    ByteBuffer[] pieces = payload.nioBuffers();
+    long pos = offset;
+    for (int i = 0; i < pieces.length; i++) {
+      int n = pieces[i].remaining();
+      volume.write(pos, pieces[i], fua && i == pieces.length - 1);
+      pos += n;
+    }
   }
 
   /** The one place an unexpected failure becomes a protocol error. */
@@ -206,7 +227,7 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
       if (command == NbdCommand.WRITE) {
         context.stats().written(r.length());
       }
-      ctx.writeAndFlush(ReplyEncoding.simple(ctx.alloc(), 0, r.handle()));
+      send(ctx, ReplyEncoding.simple(ctx.alloc(), 0, r.handle()));
       return;
     }
     int length = data.readableBytes();
@@ -214,14 +235,13 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
     // Header and data go out as one message (a zero-copy composite) so no other reply can ever
     // be written between them.
     if (!structured) {
-      ctx.writeAndFlush(
-          Unpooled.wrappedBuffer(ReplyEncoding.simple(ctx.alloc(), 0, r.handle()), data));
+      send(ctx, Unpooled.wrappedBuffer(ReplyEncoding.simple(ctx.alloc(), 0, r.handle()), data));
     } else if (length == 0) {
       data.release();
-      ctx.writeAndFlush(ReplyEncoding.none(ctx.alloc(), r.handle()));
+      send(ctx, ReplyEncoding.none(ctx.alloc(), r.handle()));
     } else {
       ByteBuf header = ReplyEncoding.offsetData(ctx.alloc(), r.handle(), r.offset(), length);
-      ctx.writeAndFlush(Unpooled.wrappedBuffer(header, data));
+      send(ctx, Unpooled.wrappedBuffer(header, data));
     }
   }
 
@@ -233,10 +253,32 @@ final class TransmissionHandler extends ChannelInboundHandlerAdapter {
       NbdError error,
       String message) {
     if (structured && command == NbdCommand.READ) {
-      ctx.writeAndFlush(ReplyEncoding.error(ctx.alloc(), r.handle(), error.wireValue, message));
+      send(ctx, ReplyEncoding.error(ctx.alloc(), r.handle(), error.wireValue, message));
     } else {
-      ctx.writeAndFlush(ReplyEncoding.simple(ctx.alloc(), error.wireValue, r.handle()));
+      send(ctx, ReplyEncoding.simple(ctx.alloc(), error.wireValue, r.handle()));
     }
+  }
+
+  /**
+   * Queues a reply and flushes once per batch: the flush runs as an event-loop task after the
+   * completions already queued, so a burst of replies costs one syscall rather than one each.
+   */
+  private void send(ChannelHandlerContext ctx, ByteBuf reply) {
+    ctx.write(reply, ctx.voidPromise());
+    if (flushScheduled) {
+      return;
+    }
+    flushScheduled = true;
+    try {
+      ctx.executor().execute(() -> flushBatch(ctx));
+    } catch (RejectedExecutionException e) {
+      flushBatch(ctx); // the event loop is shutting down: flush now
+    }
+  }
+
+  private void flushBatch(ChannelHandlerContext ctx) {
+    flushScheduled = false;
+    ctx.flush();
   }
 
   private void closeIfDrained(ChannelHandlerContext ctx) {

@@ -26,6 +26,21 @@ class CachedVolumeTest {
     assertThat(metrics.scrape()).contains("doppel_block_cache_hits_total{volume=\"v\"} 1");
   }
 
+  @Test
+  void largeReadsBypassTheCacheAndSeeCompletedWrites() throws Exception {
+    CachedVolume v =
+        new CachedVolume(
+            new MemoryVolume("v", 65536, false), 16384, 4096, 8192, new MetricRegistry());
+    v.read(0, 100, ByteBuffer.allocate(100)); // page 0 becomes resident
+    v.write(0, ByteBuffer.wrap(filled((byte) 7)), false);
+    ByteBuffer big = ByteBuffer.allocate(16384);
+    v.read(0, 16384, big);
+    assertThat(v.stats().bypasses()).isEqualTo(1);
+    assertThat(v.stats().misses()).isEqualTo(1); // the bypassing read filled no page
+    assertThat(java.util.Arrays.copyOf(big.array(), 4096)).containsOnly((byte) 7);
+    assertThat(java.util.Arrays.copyOfRange(big.array(), 4096, 16384)).containsOnly((byte) 0);
+  }
+
   /** Readers racing a writer on one page never see bytes older than a completed write. */
   @Test
   void concurrentReadersNeverSeeStaleDataAfterAWriteCompletes() throws Exception {
