@@ -55,7 +55,11 @@ class ReplicationPropertyTest {
               new MetricRegistry());
       try {
         Random r = new Random(seed);
-        for (int round = 0; round < 6; round++) {
+        // Many random operations are refused (that is part of the workload); keep going until
+        // enough of them mutated, bounded in rounds.
+        for (int round = 0;
+            round < 6 || (primary.lastAppliedSequence() <= 10 && round < 60);
+            round++) {
           runRandomOperations(primary, r, 10);
           catchUp(primary, replica, 1 + r.nextInt(6000), 1 + r.nextInt(4));
         }
