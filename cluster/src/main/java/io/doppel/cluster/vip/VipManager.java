@@ -1,0 +1,234 @@
+package io.doppel.cluster.vip;
+
+import io.doppel.cluster.Epoch;
+import io.doppel.cluster.LeaseView;
+import io.doppel.cluster.ResourceId;
+import io.doppel.cluster.Role;
+import io.doppel.cluster.RoleListener;
+import io.doppel.metrics.MetricRegistry;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves virtual addresses with the primary role of their virtual server (issue 4, "Virtual IPs"):
+ * on becoming PRIMARY the address is added and announced by gratuitous ARP; on losing the role it
+ * is removed. Level-triggered: the wanted state is "the role listener last said PRIMARY and the
+ * lease's deadline has not passed", and one thread owned by the manager makes the interface match
+ * it, on every role change and every {@code checkInterval}. So the address goes when the lease ends
+ * even if the agent thread stops (the published deadline passes), and a failed command is retried
+ * after {@code retryDelay}. Commands never run on the agent thread.
+ *
+ * <p>At start every address is removed once (failures ignored): a node that crashed while primary
+ * may still carry it, and a starting node never holds a lease (DESIGN.md rule 6).
+ *
+ * <p>Metrics: {@code doppel_vip_commands_total{op,outcome}}, {@code doppel_vip_held}.
+ */
+public final class VipManager implements RoleListener, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(VipManager.class);
+
+  private final Map<ResourceId, VirtualAddress> addresses = new LinkedHashMap<>();
+  private final VipCommands commands;
+  private final CommandRunner runner;
+  private final LeaseView leases;
+  private final LongSupplier clock;
+  private final Duration commandTimeout;
+  private final MetricRegistry metrics;
+  private final Set<ResourceId> rolePrimary = ConcurrentHashMap.newKeySet();
+  private final Set<ResourceId> held = ConcurrentHashMap.newKeySet();
+  private final Map<String, io.doppel.metrics.Counter> counters = new ConcurrentHashMap<>();
+  private final Map<ResourceId, Long> retryAfter = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService executor;
+  private final java.util.concurrent.ExecutorService announcer;
+  private final long retryDelayNanos;
+  private volatile boolean closed;
+
+  /**
+   * @param clock nanoseconds on the same clock as the {@link LeaseView}'s deadlines
+   * @param checkInterval how often the deadlines are checked without a role change
+   * @param threads makes the manager's one thread (the runner supplies it: no ambient threads)
+   */
+  public VipManager(
+      List<VirtualAddress> addresses,
+      VipCommands commands,
+      CommandRunner runner,
+      LeaseView leases,
+      LongSupplier clock,
+      Duration commandTimeout,
+      Duration checkInterval,
+      MetricRegistry metrics,
+      java.util.concurrent.ThreadFactory threads) {
+    addresses.forEach(a -> this.addresses.put(a.resource(), a));
+    this.commands = commands;
+    this.runner = runner;
+    this.leases = leases;
+    this.clock = clock;
+    this.commandTimeout = commandTimeout;
+    this.metrics = metrics;
+    this.retryDelayNanos = Math.max(checkInterval.toNanos(), Duration.ofSeconds(1).toNanos());
+    metrics.gauge("doppel_vip_held", "Virtual addresses this node holds", Map.of(), held::size);
+    // The manager owns the one thread that runs ip/arping, so the agent never waits on them.
+    this.executor = Executors.newSingleThreadScheduledExecutor(threads);
+    // arping takes seconds (one packet a second): it must not delay a removal behind it.
+    this.announcer = Executors.newSingleThreadExecutor(threads);
+    executor.execute(this::removeStale);
+    long every = checkInterval.toNanos();
+    executor.scheduleWithFixedDelay(this::reconcileAll, every, every, TimeUnit.NANOSECONDS);
+  }
+
+  /** Subscribes to {@code leases}; role changes then arrive on the agent thread. */
+  public VipManager start() {
+    leases.subscribe(this);
+    return this;
+  }
+
+  @Override
+  public void roleChanged(ResourceId resource, Role from, Role to, Epoch epoch) {
+    if (!addresses.containsKey(resource)) {
+      return;
+    }
+    if (to == Role.PRIMARY) {
+      rolePrimary.add(resource);
+    } else {
+      rolePrimary.remove(resource);
+    }
+    retryAfter.remove(resource);
+    if (!closed) {
+      executor.execute(() -> reconcile(resource));
+    }
+  }
+
+  /** The resources whose address this node currently carries. */
+  public Set<ResourceId> held() {
+    return Set.copyOf(held);
+  }
+
+  /** The configured address of {@code resource}, if it is a virtual server with one. */
+  public Optional<VirtualAddress> address(ResourceId resource) {
+    return Optional.ofNullable(addresses.get(resource));
+  }
+
+  private boolean wanted(ResourceId r, long now) {
+    if (closed || !rolePrimary.contains(r)) {
+      return false;
+    }
+    Optional<Long> until = leases.validUntilNanos(r);
+    return until.isEmpty() || now < until.get(); // empty: the snapshot lags the listener
+  }
+
+  private void reconcileAll() {
+    for (ResourceId r : addresses.keySet()) {
+      reconcile(r);
+    }
+  }
+
+  private void reconcile(ResourceId r) {
+    try {
+      long now = clock.getAsLong();
+      boolean want = wanted(r, now);
+      if (want == held.contains(r)) {
+        return;
+      }
+      if (!want) {
+        drop(r, "role lost or lease ended");
+      } else if (now >= retryAfter.getOrDefault(r, Long.MIN_VALUE)) {
+        take(r, now);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("event=vip_error resource={} error={}", r, e.toString(), e);
+    }
+  }
+
+  private void take(ResourceId r, long now) {
+    VirtualAddress a = addresses.get(r);
+    if (!run("add", VipCommands.expand(commands.add(), a), a)) {
+      retryAfter.put(r, now + retryDelayNanos);
+      return;
+    }
+    held.add(r);
+    LOG.info("event=vip_added resource={} address={} interface={}", r, a.cidr(), a.interfaceName());
+    List<String> announce = VipCommands.expand(commands.announce(), a);
+    if (!announce.isEmpty()) {
+      announcer.execute(
+          () -> {
+            // arping exits 1 when nobody answers a gratuitous ARP: that is normal, only log it.
+            CommandRunner.Result res = runner.run(announce, Map.of(), commandTimeout);
+            count("announce", res.timedOut() ? "timeout" : "ok");
+            LOG.debug("event=vip_announced resource={} exit={}", r, res.exitCode());
+          });
+    }
+  }
+
+  private void drop(ResourceId r, String why) {
+    VirtualAddress a = addresses.get(r);
+    run("del", VipCommands.expand(commands.delete(), a), a);
+    held.remove(r); // even when del failed: retrying cannot be worse than a stale belief
+    LOG.info("event=vip_removed resource={} address={} reason=\"{}\"", r, a.cidr(), why);
+  }
+
+  private void removeStale() {
+    for (VirtualAddress a : addresses.values()) {
+      CommandRunner.Result res =
+          runner.run(VipCommands.expand(commands.delete(), a), Map.of(), commandTimeout);
+      LOG.debug("event=vip_cleanup resource={} exit={}", a.resource(), res.exitCode());
+    }
+  }
+
+  private boolean run(String op, List<String> argv, VirtualAddress a) {
+    CommandRunner.Result res = runner.run(argv, Map.of(), commandTimeout);
+    count(op, res.ok() ? "ok" : res.timedOut() ? "timeout" : "failed");
+    if (!res.ok()) {
+      LOG.warn(
+          "event=vip_command_failed op={} resource={} address={} exit={} timed_out={} output=\"{}\"",
+          op,
+          a.resource(),
+          a.cidr(),
+          res.exitCode(),
+          res.timedOut(),
+          res.output());
+    }
+    return res.ok();
+  }
+
+  private void count(String op, String outcome) {
+    counters
+        .computeIfAbsent(
+            op + "/" + outcome,
+            k ->
+                metrics.counter(
+                    "doppel_vip_commands_total",
+                    "Virtual address commands run",
+                    Map.of("op", op, "outcome", outcome)))
+        .increment();
+  }
+
+  /** Removes every address this node holds (bounded by the command timeout), then stops. */
+  @Override
+  public synchronized void close() {
+    if (executor.isShutdown()) {
+      return;
+    }
+    closed = true;
+    try {
+      executor.submit(() -> new HashSet<>(held).forEach(r -> drop(r, "shutdown"))).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException
+        | java.util.concurrent.RejectedExecutionException e) {
+      LOG.warn("event=vip_close_failed error={}", e.toString());
+    }
+    executor.shutdownNow();
+    announcer.shutdownNow();
+  }
+}

@@ -1,0 +1,170 @@
+package io.doppel.cluster.vip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.doppel.cluster.Epoch;
+import io.doppel.cluster.LeaseView;
+import io.doppel.cluster.ResourceId;
+import io.doppel.cluster.Role;
+import io.doppel.cluster.RoleListener;
+import io.doppel.metrics.MetricRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class VipManagerTest {
+  static final ResourceId VS1 = new ResourceId(ResourceId.Kind.VIRTUAL_SERVER, "vs1");
+  static final ResourceId OTHER = new ResourceId(ResourceId.Kind.VIRTUAL_SERVER, "vs2");
+  static final Duration WAIT = Duration.ofSeconds(5);
+
+  final List<String> ran = new CopyOnWriteArrayList<>();
+  final AtomicLong clock = new AtomicLong(1_000_000_000L);
+  final FakeLeases leases = new FakeLeases();
+  volatile int addExit;
+  MetricRegistry metrics;
+  VipManager vip;
+
+  /** A lease view whose deadline the test sets. */
+  static final class FakeLeases implements LeaseView {
+    volatile Optional<Long> until = Optional.empty();
+    final List<RoleListener> listeners = new CopyOnWriteArrayList<>();
+
+    @Override
+    public boolean isPrimary(ResourceId r, long now) {
+      return until.map(u -> now < u).orElse(false);
+    }
+
+    @Override
+    public Epoch epoch(ResourceId r) {
+      return new Epoch(1);
+    }
+
+    @Override
+    public Optional<Long> validUntilNanos(ResourceId r) {
+      return until;
+    }
+
+    @Override
+    public void subscribe(RoleListener l) {
+      listeners.add(l);
+    }
+
+    void change(ResourceId r, Role from, Role to) {
+      listeners.forEach(l -> l.roleChanged(r, from, to, new Epoch(1)));
+    }
+  }
+
+  /** Polls {@code condition} until it holds or the deadline passes (then fails). */
+  static void waitFor(java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within " + WAIT);
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+    }
+  }
+
+  @BeforeEach
+  void start() {
+    metrics = new MetricRegistry();
+    CommandRunner fake =
+        (argv, env, timeout) -> {
+          String line = String.join(" ", argv);
+          ran.add(line);
+          int exit = line.startsWith("ip addr add") ? addExit : line.startsWith("arping") ? 1 : 0;
+          return new CommandRunner.Result(exit, false, "");
+        };
+    vip =
+        new VipManager(
+                List.of(new VirtualAddress(VS1, "10.99.0.10/24", "eth0")),
+                VipCommands.DEFAULTS,
+                fake,
+                leases,
+                clock::get,
+                Duration.ofSeconds(1),
+                Duration.ofMillis(10),
+                metrics,
+                Thread.ofPlatform().daemon().factory())
+            .start();
+    waitFor(() -> ran.contains("ip addr del 10.99.0.10/24 dev eth0"));
+    ran.clear(); // the start-up cleanup
+  }
+
+  @AfterEach
+  void stop() {
+    vip.close();
+  }
+
+  private void promote() {
+    leases.until = Optional.of(clock.get() + 1_500_000_000L);
+    leases.change(VS1, Role.CANDIDATE, Role.PRIMARY);
+  }
+
+  @Test
+  void addsAndAnnouncesOnPromotion() {
+    promote();
+    waitFor(() -> ran.size() >= 2);
+    waitFor(() -> vip.held().contains(VS1));
+    assertThat(ran)
+        .containsExactly(
+            "ip addr add 10.99.0.10/24 dev eth0",
+            "arping -U -c 3 -i eth0 -S 10.99.0.10 10.99.0.10");
+    assertThat(vip.held()).containsExactly(VS1);
+  }
+
+  @Test
+  void removesOnDemotion() {
+    promote();
+    waitFor(() -> vip.held().contains(VS1) && ran.size() >= 2); // added and announced
+    leases.until = Optional.empty();
+    leases.change(VS1, Role.PRIMARY, Role.FOLLOWER);
+    waitFor(() -> vip.held().isEmpty());
+    assertThat(ran).last().isEqualTo("ip addr del 10.99.0.10/24 dev eth0");
+  }
+
+  @Test
+  void removesWhenTheLeaseDeadlinePassesWithoutAnyMessage() {
+    promote();
+    waitFor(() -> vip.held().contains(VS1) && ran.size() >= 2); // added and announced
+    clock.addAndGet(1_500_000_000L); // the agent said nothing: only the deadline passed
+    waitFor(() -> vip.held().isEmpty());
+    assertThat(ran).last().isEqualTo("ip addr del 10.99.0.10/24 dev eth0");
+  }
+
+  @Test
+  void ignoresOtherResourcesAndRetriesAFailedAdd() {
+    leases.change(OTHER, Role.CANDIDATE, Role.PRIMARY);
+    addExit = 2;
+    promote();
+    waitFor(() -> ran.contains("ip addr add 10.99.0.10/24 dev eth0"));
+    assertThat(vip.held()).isEmpty();
+    assertThat(metrics.scrape()).contains("op=\"add\"", "outcome=\"failed\"");
+    addExit = 0;
+    clock.addAndGet(1_000_000_000L); // past the retry delay, still inside the lease
+    waitFor(() -> vip.held().contains(VS1));
+    assertThat(ran).noneMatch(l -> l.contains("vs2"));
+  }
+
+  @Test
+  void closeRemovesHeldAddresses() {
+    promote();
+    waitFor(() -> vip.held().contains(VS1) && ran.size() >= 2); // added and announced
+    vip.close();
+    assertThat(vip.held()).isEmpty();
+    assertThat(ran).last().isEqualTo("ip addr del 10.99.0.10/24 dev eth0");
+  }
+
+  @Test
+  void expandsTemplates() {
+    VirtualAddress a = new VirtualAddress(VS1, "10.0.0.1/16", "br0");
+    assertThat(VipCommands.expand(" touch  /m/{ip}-{interface} {address} ", a))
+        .containsExactly("touch", "/m/10.0.0.1-br0", "10.0.0.1/16");
+    assertThat(VipCommands.expand("", a)).isEmpty();
+  }
+}
