@@ -28,6 +28,9 @@ public final class DoppelConfig {
   private final List<Export> exports = new ArrayList<>();
   private final List<Volume> volumes = new ArrayList<>();
   private int nbdPort = -1;
+  private String nodeName = "it";
+  private final java.util.Map<String, List<String>> volumeNodes = new java.util.HashMap<>();
+  private String replicationToml = "";
 
   public DoppelConfig(Path dataDir) {
     this.dataDir = dataDir;
@@ -54,6 +57,27 @@ public final class DoppelConfig {
   public DoppelConfig volume(String name, String size, boolean readOnly, long cacheBytes) {
     volumes.add(new Volume(name, size, readOnly, cacheBytes));
     return nbd();
+  }
+
+  /** The [node] name (default "it"). */
+  public DoppelConfig nodeName(String name) {
+    nodeName = name;
+    return this;
+  }
+
+  /** Mirrors an added volume across {@code nodes} (priority order: the first is primary). */
+  public DoppelConfig mirror(String volume, List<String> nodes) {
+    volumeNodes.put(volume, List.copyOf(nodes));
+    return this;
+  }
+
+  /** A [replication] section: this node listens on {@code bind}, reaches others at peers. */
+  public DoppelConfig replication(String bind, java.util.Map<String, String> peers, long ackMs) {
+    StringBuilder b = new StringBuilder("[replication]\nbind = \"").append(bind).append("\"\n");
+    b.append("ack_timeout_ms = ").append(ackMs).append("\npeers = { ");
+    peers.forEach((n, a) -> b.append(n).append(" = \"").append(a).append("\", "));
+    replicationToml = b.append("}\n\n").toString().replace(", }", " }");
+    return this;
   }
 
   /** Writes an [nbd] section on 127.0.0.1 and a free port (even without volumes). */
@@ -94,7 +118,7 @@ public final class DoppelConfig {
 
   public String toToml() {
     StringBuilder b = new StringBuilder();
-    b.append("[node]\nname = \"it\"\n");
+    b.append("[node]\nname = \"").append(nodeName).append("\"\n");
     b.append("data_dir = \"").append(dataDir).append("\"\n\n");
     b.append("[nfs]\nbind = \"127.0.0.1\"\nport = ").append(nfsPort).append('\n');
     b.append("udp = false\nportmap = \"").append(portmap).append("\"\nworkers = 8\n");
@@ -113,12 +137,17 @@ public final class DoppelConfig {
     if (nbdPort >= 0) {
       b.append("[nbd]\nbind = \"127.0.0.1\"\nport = ").append(nbdPort).append("\n\n");
     }
+    b.append(replicationToml);
     for (Volume v : volumes) {
       b.append("[[volumes]]\nname = \"").append(v.name()).append("\"\n");
       if (v.size() != null) {
         b.append("size = \"").append(v.size()).append("\"\n");
       }
       b.append("read_only = ").append(v.readOnly()).append('\n');
+      if (volumeNodes.containsKey(v.name())) {
+        b.append("nodes = [\"").append(String.join("\", \"", volumeNodes.get(v.name())));
+        b.append("\"]\n");
+      }
       if (v.cacheBytes() >= 0) {
         b.append("cache_bytes = ").append(v.cacheBytes()).append('\n');
       }

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The node's admin HTTP endpoint, on the JDK's built-in server: {@code GET /metrics} (Prometheus
  * text 0.0.4), {@code GET /status} (JSON {@link StatusReport}), {@code GET /healthz} ("ok") and a
- * small status page at {@code /}. Read-only: every other method is 405.
+ * small status page at {@code /}. Commands: {@code POST /failover?resource=R[&to=NODE]} and {@code
+ * POST /maintenance?on=true|false} (JSON {@code {"status":..,"message":..}}); every other method is
+ * 405.
  *
  * <p>Metrics: {@code doppel_admin_requests_total{path}} for each endpoint.
  */
@@ -48,9 +50,19 @@ public final class AdminServer implements AutoCloseable {
     this.status = status;
   }
 
-  /** Binds {@code address} (port 0 = ephemeral) and starts serving. */
+  /** Binds {@code address} (port 0 = ephemeral) and starts serving, without commands. */
   public static AdminServer start(
       InetSocketAddress address, MetricRegistry metrics, Supplier<StatusReport> status)
+      throws IOException {
+    return start(address, metrics, status, AdminActions.NONE);
+  }
+
+  /** Binds {@code address} (port 0 = ephemeral) and starts serving. */
+  public static AdminServer start(
+      InetSocketAddress address,
+      MetricRegistry metrics,
+      Supplier<StatusReport> status,
+      AdminActions actions)
       throws IOException {
     HttpServer http = HttpServer.create(address, 16);
     AtomicInteger n = new AtomicInteger();
@@ -68,6 +80,20 @@ public final class AdminServer implements AutoCloseable {
     server.route("/status", server::statusJson);
     server.route("/healthz", () -> new Body(200, "text/plain; charset=utf-8", "ok\n"));
     server.route("/", () -> new Body(200, "text/html; charset=utf-8", StatusPage.HTML));
+    server.command(
+        "/failover",
+        q ->
+            q.containsKey("resource")
+                ? actions.failover(q.get("resource"), java.util.Optional.ofNullable(q.get("to")))
+                : new AdminActions.Result(400, "resource= is required"));
+    server.command(
+        "/maintenance",
+        q ->
+            switch (q.getOrDefault("on", "")) {
+              case "true", "on" -> actions.maintenance(true);
+              case "false", "off" -> actions.maintenance(false);
+              default -> new AdminActions.Result(400, "on=true or on=false is required");
+            });
     http.start();
     return server;
   }
@@ -101,6 +127,72 @@ public final class AdminServer implements AutoCloseable {
         });
   }
 
+  /** A POST endpoint taking its arguments from the query string. */
+  private void command(
+      String path, java.util.function.Function<Map<String, String>, AdminActions.Result> action) {
+    Counter requests =
+        metrics.counter(
+            "doppel_admin_requests_total",
+            "Admin HTTP requests by endpoint.",
+            Map.of("path", path));
+    http.createContext(
+        path,
+        exchange -> {
+          try (exchange) {
+            requests.increment();
+            exchange.getRequestBody().readNBytes(4096); // ignored; bounded
+            Body b;
+            if (!exchange.getRequestMethod().equals("POST")) {
+              exchange.getResponseHeaders().set("Allow", "POST");
+              b = new Body(405, "text/plain; charset=utf-8", "method not allowed\n");
+            } else {
+              b = runCommand(path, action, query(exchange.getRequestURI().getRawQuery()));
+            }
+            send(exchange, b, false);
+          }
+        });
+  }
+
+  private static Body runCommand(
+      String path,
+      java.util.function.Function<Map<String, String>, AdminActions.Result> action,
+      Map<String, String> query) {
+    AdminActions.Result r;
+    try {
+      r = action.apply(query);
+    } catch (RuntimeException e) {
+      LOG.warn("event=admin_error path={} error={}", path, e.toString(), e);
+      r = new AdminActions.Result(500, "internal error: " + e.getMessage());
+    }
+    LOG.info(
+        "event=admin_command path={} query={} status={} message=\"{}\"",
+        path,
+        query,
+        r.status(),
+        r.message());
+    try {
+      return new Body(r.status(), "application/json", JSON.writeValueAsString(r) + "\n");
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static Map<String, String> query(String raw) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String k = eq < 0 ? pair : pair.substring(0, eq);
+      String v = eq < 0 ? "" : pair.substring(eq + 1);
+      out.put(
+          java.net.URLDecoder.decode(k, StandardCharsets.UTF_8),
+          java.net.URLDecoder.decode(v, StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
   private static void respond(HttpExchange exchange, String path, Supplier<Body> body)
       throws IOException {
     String method = exchange.getRequestMethod();
@@ -118,10 +210,13 @@ public final class AdminServer implements AutoCloseable {
         b = new Body(500, "text/plain; charset=utf-8", "internal error\n");
       }
     }
+    send(exchange, b, method.equals("HEAD"));
+  }
+
+  private static void send(HttpExchange exchange, Body b, boolean head) throws IOException {
     byte[] bytes = b.text().getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", b.contentType());
     exchange.getResponseHeaders().set("Cache-Control", "no-store");
-    boolean head = method.equals("HEAD");
     exchange.sendResponseHeaders(b.status(), head ? -1 : bytes.length);
     if (!head) {
       try (OutputStream out = exchange.getResponseBody()) {

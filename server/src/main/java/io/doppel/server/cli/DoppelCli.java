@@ -10,8 +10,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code doppel} command: {@code serve}, {@code fsck}, {@code status}, {@code demo}. Errors are
- * one line on stderr; exit codes are listed in the help.
+ * The {@code doppel} command: {@code serve}, {@code fsck}, {@code status}, {@code demo}, {@code
+ * failover}, {@code maintenance}, {@code witness}. Errors are one line on stderr; exit codes are
+ * listed in the help.
  */
 @Command(
     name = "doppel",
@@ -23,6 +24,9 @@ import picocli.CommandLine.Spec;
       FsckCommand.class,
       StatusCommand.class,
       DemoCommand.class,
+      FailoverCommand.class,
+      MaintenanceCommand.class,
+      WitnessCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

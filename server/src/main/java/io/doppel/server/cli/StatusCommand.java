@@ -2,6 +2,7 @@ package io.doppel.server.cli;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.doppel.server.admin.ClusterStatus;
 import io.doppel.server.admin.StatusReport;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -114,6 +115,38 @@ final class StatusCommand implements Callable<Integer> {
                 "  %-20s %12s %-2s %s%n",
                 v.name(), bytes(v.sizeBytes()), v.readOnly() ? "ro" : "rw", v.path()));
       }
+    }
+    if (s.cluster() != null) {
+      out.append(formatCluster(s.cluster()));
+    }
+    return out.toString();
+  }
+
+  /** Nodes with their links, then resources with role, epoch, holder and lease remaining. */
+  static String formatCluster(ClusterStatus c) {
+    StringBuilder out = new StringBuilder();
+    out.append(
+        String.format(
+            "cluster: member %s%s%s%n",
+            c.self(), c.witness() ? " (witness)" : "", c.maintenance() ? ", MAINTENANCE" : ""));
+    for (ClusterStatus.PeerStatus p : c.nodes()) {
+      StringBuilder links = new StringBuilder();
+      new java.util.TreeMap<>(p.links())
+          .forEach((l, st) -> links.append(' ').append(l).append('=').append(st));
+      out.append(String.format("  node %-16s %-14s links:%s%n", p.name(), p.state(), links));
+    }
+    for (ClusterStatus.ResourceStatus r : c.resources()) {
+      out.append(
+          String.format(
+              "  %-24s %-11s epoch %-4d holder %-10s lease %5d ms%s%n",
+              r.name(),
+              r.role(),
+              r.epoch(),
+              r.holder().isEmpty() ? "-" : r.holder(),
+              r.leaseRemainingMs(),
+              r.address().isEmpty()
+                  ? ""
+                  : "  " + r.address() + (r.addressHeld() ? " (here)" : "")));
     }
     return out.toString();
   }

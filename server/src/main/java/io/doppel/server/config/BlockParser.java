@@ -1,10 +1,12 @@
 package io.doppel.server.config;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +17,10 @@ final class BlockParser {
   private static final List<String> NBD_KEYS =
       List.of("bind", "port", "max_request_bytes", "workers");
   private static final List<String> VOLUME_KEYS =
-      List.of("name", "size", "path", "read_only", "cache_bytes");
+      List.of("name", "size", "path", "read_only", "cache_bytes", "nodes", "role");
+  private static final List<String> REPLICATION_KEYS =
+      List.of("bind", "peers", "region_bytes", "ack_timeout_ms");
+  private static final String SOCKET_EXPECTED = "an address \"IP:PORT\" (port 1..65535)";
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final String NAME_EXPECTED = "a volume name matching [A-Za-z0-9._-]{1,64}";
   private static final long MAX_REQUEST_MIN = 4096;
@@ -51,7 +56,37 @@ final class BlockParser {
       maxRequest = max.get();
     }
     int workers = (int) t.integer("workers", 1, 1024, NbdConfig.DEFAULT_WORKERS);
-    return new NbdConfig(present || haveVolumes, bind, port, (int) maxRequest, workers);
+    return new NbdConfig(
+        present || haveVolumes, bind, port, (int) maxRequest, workers, replication(root));
+  }
+
+  /** The {@code [replication]} table, or null when absent. */
+  private static ReplicationConfig replication(TableReader root) {
+    if (!root.has("replication")) {
+      return null;
+    }
+    TableReader t =
+        new TableReader(root.errors(), "replication", root.table("replication"), REPLICATION_KEYS);
+    InetSocketAddress bind =
+        t.parsed("bind", false, SOCKET_EXPECTED, ClusterParser::socket).orElse(null);
+    Map<String, Object> peerTable = t.table("peers");
+    TableReader pt =
+        new TableReader(
+            root.errors(), "replication.peers", peerTable, List.copyOf(peerTable.keySet()));
+    Map<String, InetSocketAddress> peers = new LinkedHashMap<>();
+    for (String node : peerTable.keySet()) {
+      pt.parsed(node, true, SOCKET_EXPECTED, ClusterParser::socket)
+          .ifPresent(a -> peers.put(node, a));
+    }
+    long region = ReplicationConfig.DEFAULT_REGION_BYTES;
+    Optional<Long> r = ByteSize.read(t, "region_bytes", false);
+    if (r.isPresent() && (r.get() < 4096 || r.get() > (1L << 30) || Long.bitCount(r.get()) != 1)) {
+      t.error("region_bytes", "expected a power of two 4K..1G, got " + r.get());
+    } else if (r.isPresent()) {
+      region = r.get();
+    }
+    long ack = t.integer("ack_timeout_ms", 10, 3_600_000, ReplicationConfig.DEFAULT_ACK_TIMEOUT_MS);
+    return new ReplicationConfig(bind, peers, (int) region, ack);
   }
 
   /** The volumes; {@code dataDir} may be null when [node] was invalid (then none are returned). */
@@ -100,6 +135,8 @@ final class BlockParser {
     Optional<Long> size = ByteSize.read(t, "size", false).filter(n -> sizeOk(t, n));
     boolean sizeBad = t.has("size") && size.isEmpty();
     boolean readOnly = t.bool("read_only", false);
+    List<String> nodes = t.strings("nodes", false, "a list of node names").orElse(List.of());
+    String role = role(t, nodes);
     long cache =
         ByteSize.read(t, "cache_bytes", false)
             .filter(n -> cacheOk(t, n))
@@ -127,7 +164,17 @@ final class BlockParser {
         return Optional.empty();
       }
     }
-    return Optional.of(new VolumeConfig(name.get(), bytes, path, readOnly, cache));
+    return Optional.of(new VolumeConfig(name.get(), bytes, path, readOnly, cache, nodes, role));
+  }
+
+  /** The static role override ({@code role = "primary"|"backup"}), null when absent. */
+  private static String role(TableReader t, List<String> nodes) {
+    String role =
+        t.choice("role", Map.of("primary", "primary", "backup", "backup", "auto", ""), "");
+    if (!role.isEmpty() && nodes.size() < 2) {
+      t.error("role", "a role needs nodes = [\"primary-node\", \"backup-node\", ...]");
+    }
+    return role.isEmpty() ? null : role;
   }
 
   private static boolean sizeOk(TableReader t, long n) {

@@ -25,6 +25,10 @@ final class ConfigErrors {
     errors.add(message);
   }
 
+  int count() {
+    return errors.size();
+  }
+
   boolean isEmpty() {
     return errors.isEmpty();
   }

@@ -19,7 +19,16 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
   private static final List<String> TOP_KEYS =
-      List.of("node", "nfs", "admin", "security", "exports", "nbd", "volumes");
+      List.of(
+          "node",
+          "nfs",
+          "admin",
+          "security",
+          "exports",
+          "nbd",
+          "volumes",
+          "cluster",
+          "replication");
   private static final List<String> NODE_KEYS = List.of("name", "data_dir");
   private static final List<String> NFS_KEYS =
       List.of("bind", "port", "udp", "portmap", "workers", "max_record_bytes");
@@ -72,13 +81,15 @@ public final class ConfigLoader {
     AdminConfig admin = admin(root);
     Path dataDir = node.map(NodeConfig::dataDir).orElse(null);
     SecurityConfig security = security(root, baseDir, dataDir);
-    List<ExportConfig> exports = new ExportsParser(matches, baseDir).parse(root, dataDir);
+    boolean witness = node.map(n -> ClusterParser.namesWitness(root, n.name())).orElse(false);
+    List<ExportConfig> exports = new ExportsParser(matches, baseDir).parse(root, dataDir, !witness);
     BlockParser block = new BlockParser(baseDir);
     List<VolumeConfig> volumes = block.volumes(root, dataDir);
     NbdConfig nbd = block.nbd(root, !volumes.isEmpty());
+    Optional<ClusterConfig> cluster = new ClusterParser(baseDir).parse(root, node);
     errors.throwIfAny();
     return new DoppelConfig(
-        Path.of(label), node.orElseThrow(), nfs, admin, security, exports, nbd, volumes);
+        Path.of(label), node.orElseThrow(), nfs, admin, security, exports, nbd, volumes, cluster);
   }
 
   private static Optional<NodeConfig> node(TableReader root, Path baseDir) {

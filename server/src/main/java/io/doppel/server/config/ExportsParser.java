@@ -30,9 +30,14 @@ final class ExportsParser {
 
   /** The exports; {@code dataDir} may be null when [node] was invalid (directories then unset). */
   List<ExportConfig> parse(TableReader root, Path dataDir) {
+    return parse(root, dataDir, true);
+  }
+
+  /** As {@link #parse(TableReader, Path)}; {@code required} false for the witness's file. */
+  List<ExportConfig> parse(TableReader root, Path dataDir, boolean required) {
     List<ExportConfig> exports = new ArrayList<>();
     Map<Object, String> seen = new HashMap<>();
-    for (Map.Entry<String, Map<String, Object>> table : root.tables("exports", true)) {
+    for (Map.Entry<String, Map<String, Object>> table : root.tables("exports", required)) {
       TableReader t = new TableReader(root.errors(), table.getKey(), table.getValue(), EXPORT_KEYS);
       Optional<ExportConfig> export = export(t, dataDir);
       export.ifPresent(

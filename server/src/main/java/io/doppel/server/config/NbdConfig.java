@@ -12,15 +12,26 @@ import java.net.InetAddress;
  * @param port 0..65535, 0 = ephemeral (default 10809, the IANA NBD port)
  * @param maxRequestBytes hard cap on one request's data (default 32 MiB)
  * @param workers disk-I/O threads shared by all connections (default 8)
+ * @param replication the {@code [replication]} section for mirrored volumes, null when absent
  */
 public record NbdConfig(
-    boolean enabled, InetAddress bind, int port, int maxRequestBytes, int workers) {
+    boolean enabled,
+    InetAddress bind,
+    int port,
+    int maxRequestBytes,
+    int workers,
+    ReplicationConfig replication) {
   public static final int DEFAULT_PORT = 10809;
   public static final int DEFAULT_MAX_REQUEST_BYTES = 32 << 20;
   public static final int DEFAULT_WORKERS = 8;
 
+  /** A section without mirrored volumes. */
+  public NbdConfig(boolean enabled, InetAddress bind, int port, int maxRequestBytes, int workers) {
+    this(enabled, bind, port, maxRequestBytes, workers, null);
+  }
+
   /** The same section listening on another port. */
   public NbdConfig withPort(int newPort) {
-    return new NbdConfig(enabled, bind, newPort, maxRequestBytes, workers);
+    return new NbdConfig(enabled, bind, newPort, maxRequestBytes, workers, replication);
   }
 }

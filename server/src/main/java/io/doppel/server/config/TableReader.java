@@ -38,6 +38,11 @@ final class TableReader {
     return path.isEmpty() ? key : path + "." + key;
   }
 
+  /** The value as read, without checks (null when absent). */
+  Object raw(String key) {
+    return values.get(key);
+  }
+
   boolean has(String key) {
     return values.containsKey(key);
   }
@@ -93,6 +98,22 @@ final class TableReader {
     }
     wrong(key, "true or false", v);
     return defaultValue;
+  }
+
+  /** An array of strings, or empty when missing (reported when required) or of the wrong type. */
+  Optional<List<String>> strings(String key, boolean required, String expected) {
+    if (!values.containsKey(key)) {
+      if (required) {
+        missing(key, expected);
+      }
+      return Optional.empty();
+    }
+    Object v = values.get(key);
+    if (v instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+      return Optional.of(list.stream().map(String.class::cast).toList());
+    }
+    wrong(key, expected, v);
+    return Optional.empty();
   }
 
   /** One of a fixed set of words (e.g. {@code rw | ro}); the default when missing or invalid. */

@@ -4,6 +4,7 @@ import io.doppel.block.nbd.NbdServer;
 import io.doppel.block.volume.Volume;
 import io.doppel.block.volume.VolumeCatalog;
 import io.doppel.block.volume.VolumeDefinition;
+import io.doppel.cluster.NodeId;
 import io.doppel.fs.store.RocksExportStore;
 import io.doppel.fs.store.StoreOptions;
 import io.doppel.metrics.MetricRegistry;
@@ -13,10 +14,13 @@ import io.doppel.rpc.RpcProgram;
 import io.doppel.rpc.RpcServer;
 import io.doppel.rpc.RpcServerConfig;
 import io.doppel.rpc.portmap.PortmapRegistration;
+import io.doppel.server.admin.AdminActions;
 import io.doppel.server.admin.AdminServer;
+import io.doppel.server.admin.ClusterStatus;
 import io.doppel.server.admin.ProcessGauges;
 import io.doppel.server.admin.StatusReport;
 import io.doppel.server.admin.Version;
+import io.doppel.server.config.ClusterConfig;
 import io.doppel.server.config.DoppelConfig;
 import io.doppel.server.config.ExportConfig;
 import io.doppel.server.config.NfsConfig;
@@ -57,6 +61,8 @@ public final class DoppelNode implements AutoCloseable {
   private volatile int adminPort = -1;
   private volatile int nbdPort = -1;
   private volatile VolumeCatalog volumes;
+  private volatile MirrorWiring mirrors;
+  private volatile ClusterWiring cluster;
 
   private record OpenExport(ExportConfig config, RocksExportStore store) {}
 
@@ -131,11 +137,31 @@ public final class DoppelNode implements AutoCloseable {
         PortmapRegistration.start(
             NfsWiring.portmap(nfs.portmap()), nfs.bind(), programs, nfsPort, metrics));
     openBlockFace();
+    openCluster();
     if (config.admin().enabled()) {
       InetSocketAddress at = new InetSocketAddress(config.admin().bind(), config.admin().port());
-      AdminServer admin = resources.add("admin", AdminServer.start(at, metrics, this::status));
+      AdminActions actions = cluster == null ? AdminActions.NONE : cluster;
+      AdminServer admin =
+          resources.add("admin", AdminServer.start(at, metrics, this::status, actions));
       adminPort = admin.port();
     }
+  }
+
+  /**
+   * Joins the cluster when {@code [cluster]} is configured: last, after the front ends serve, so a
+   * node takes roles (and virtual addresses) only once it can answer on them.
+   */
+  private void openCluster() throws IOException {
+    if (config.cluster().isEmpty()) {
+      return;
+    }
+    ClusterConfig cc = config.cluster().get();
+    if (cc.definition().isWitness(new NodeId(config.node().name()))) {
+      throw new IOException(
+          "node " + config.node().name() + " is the cluster's witness: run `doppel witness`");
+    }
+    cluster =
+        resources.add("cluster", ClusterWiring.start(config.node().name(), cc, metrics, random));
   }
 
   /** Opens the volumes and starts the NBD server, when the config asks for the block face. */
@@ -144,13 +170,18 @@ public final class DoppelNode implements AutoCloseable {
       return;
     }
     List<VolumeDefinition> definitions = new ArrayList<>();
+    MirrorWiring mirror = resources.add("mirrors", MirrorWiring.start(config, metrics));
+    mirrors = mirror;
     for (VolumeConfig v : config.volumes()) {
       Files.createDirectories(v.path().toAbsolutePath().getParent());
-      definitions.add(BlockWiring.volume(v));
+      if (mirror.exported(v)) {
+        definitions.add(BlockWiring.volume(v));
+      }
     }
     Path volumeDir = config.node().dataDir().resolve("volumes");
     VolumeCatalog catalog =
-        resources.add("volumes", VolumeCatalog.open(volumeDir, definitions, metrics));
+        resources.add(
+            "volumes", VolumeCatalog.open(volumeDir, definitions, metrics, mirror.decorator()));
     volumes = catalog;
     NbdServer nbd =
         resources.add(
@@ -171,6 +202,7 @@ public final class DoppelNode implements AutoCloseable {
     resources.closeAll();
     exports.clear();
     volumes = null;
+    cluster = null;
     lifecycle.moveTo(NodeState.STOPPED, "closed");
   }
 
@@ -224,7 +256,18 @@ public final class DoppelNode implements AutoCloseable {
         adminPort,
         nbdPort,
         list,
-        volumeStatus());
+        volumeStatus(),
+        clusterStatus());
+  }
+
+  private ClusterStatus clusterStatus() {
+    ClusterWiring c = cluster;
+    return c == null ? null : c.status();
+  }
+
+  /** The cluster member, when {@code [cluster]} is configured and the node runs. */
+  public java.util.Optional<ClusterWiring> cluster() {
+    return java.util.Optional.ofNullable(cluster);
   }
 
   private List<StatusReport.VolumeStatus> volumeStatus() {
@@ -234,8 +277,11 @@ public final class DoppelNode implements AutoCloseable {
       long size =
           catalog == null
               ? v.sizeBytes()
-              : catalog.find(v.name()).map(Volume::sizeBytes).orElse(0L);
-      out.add(new StatusReport.VolumeStatus(v.name(), size, v.readOnly(), v.path().toString()));
+              : catalog.find(v.name()).map(Volume::sizeBytes).orElse(v.sizeBytes());
+      MirrorWiring m = mirrors;
+      var mirror = m == null ? null : m.status(v.name()).orElse(null);
+      out.add(
+          new StatusReport.VolumeStatus(v.name(), size, v.readOnly(), v.path().toString(), mirror));
     }
     return out;
   }

@@ -178,7 +178,7 @@ class BlockConfigTest {
                 """))
         .containsExactly(
             "volumes[0].flavour: unknown key (expected one of name, size, path, read_only,"
-                + " cache_bytes)",
+                + " cache_bytes, nodes, role)",
             "volumes[0].name: expected a volume name matching [A-Za-z0-9._-]{1,64}, got \"bad"
                 + " name\"",
             "volumes[0].size: expected a size like 1073741824, \"64M\", \"10G\" (K, M, G, T ="

@@ -278,7 +278,7 @@ class ConfigLoaderTest {
     assertThat(errors("exprots = 1\n" + MINIMAL))
         .containsExactly(
             "exprots: unknown key (expected one of node, nfs, admin, security, exports, nbd,"
-                + " volumes)");
+                + " volumes, cluster, replication)");
     assertThat(errors(MINIMAL.replace("match = \"*\"", "match = \"*\"\nsquah = \"none\"")))
         .containsExactly(
             "exports[0].clients[0].squah: unknown key (expected one of match, access, squash,"

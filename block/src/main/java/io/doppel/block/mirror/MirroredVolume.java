@@ -1,0 +1,254 @@
+package io.doppel.block.mirror;
+
+import io.doppel.block.volume.Volume;
+import io.doppel.replication.primary.PrimaryStream;
+import io.doppel.replication.primary.ReplicaStatus;
+import io.doppel.replication.track.DirtyMap;
+import io.doppel.replication.transport.PrimaryHost;
+import io.doppel.replication.wire.AckStrength;
+import io.doppel.replication.wire.Record;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The primary side of a mirrored volume (ISSUE3 "Mirrored volumes"): every WRITE, WRITE_ZEROES and
+ * TRIM marks the dirty map durably, is applied locally and is offered to every in-sync backup, all
+ * on the volume's replication thread ({@link PrimaryHost#replicate}); the NBD reply waits for
+ * RECEIVED from every in-sync backup, or DURABLE with FUA. FLUSH forces the local image and waits
+ * for DURABLE everywhere. A backup that does not ack in time is dropped from sync by the
+ * replication module and the volume keeps serving; reads are local.
+ */
+public final class MirroredVolume implements Volume {
+  private final Volume local;
+  private final PrimaryHost host;
+  private final DirtyMap map;
+  private final MirrorFiles files;
+  private final long epoch;
+  private final int maxRecordBytes;
+  private final long waitNanos;
+  private final LongAdder resyncBytes;
+
+  /**
+   * @param local the local image (what backups receive is applied to it with the same code)
+   * @param host runs this volume's {@link PrimaryStream}, already registered under {@code name()}
+   * @param map the persisted dirty map, touched only on the volume's replication thread
+   * @param maxRecordBytes larger writes are split into records of at most this size
+   * @param waitNanos upper bound on one reply's wait (beyond the replication ack timeout)
+   * @param resyncBytes counts bytes read for resync copies (shared with the region reader)
+   */
+  public MirroredVolume(
+      Volume local,
+      PrimaryHost host,
+      DirtyMap map,
+      MirrorFiles files,
+      long epoch,
+      int maxRecordBytes,
+      long waitNanos,
+      LongAdder resyncBytes) {
+    this.local = local;
+    this.host = host;
+    this.map = map;
+    this.files = files;
+    this.epoch = epoch;
+    this.maxRecordBytes = maxRecordBytes;
+    this.waitNanos = waitNanos;
+    this.resyncBytes = resyncBytes;
+  }
+
+  @Override
+  public String name() {
+    return local.name();
+  }
+
+  @Override
+  public long sizeBytes() {
+    return local.sizeBytes();
+  }
+
+  @Override
+  public int blockSize() {
+    return local.blockSize();
+  }
+
+  @Override
+  public boolean readOnly() {
+    return local.readOnly();
+  }
+
+  public RoleAssignment role() {
+    return new RoleAssignment(VolumeRole.PRIMARY, epoch);
+  }
+
+  @Override
+  public void read(long offset, int length, ByteBuffer dst) throws IOException {
+    local.read(offset, length, dst);
+  }
+
+  @Override
+  public void write(long offset, ByteBuffer src, boolean fua) throws IOException {
+    List<CompletableFuture<Long>> pending = new ArrayList<>();
+    long at = offset;
+    while (src.hasRemaining()) {
+      byte[] chunk = new byte[Math.min(src.remaining(), maxRecordBytes)];
+      src.get(chunk);
+      byte[] payload = BlockRecords.payload(at, chunk.length, chunk);
+      pending.add(submit(BlockRecords.KIND_WRITE, at, chunk.length, payload, fua));
+      at += chunk.length;
+    }
+    await(pending);
+  }
+
+  @Override
+  public void writeZeroes(long offset, long length, boolean fua, boolean mayTrim)
+      throws IOException {
+    ranged(BlockRecords.KIND_ZEROES, offset, length, fua);
+  }
+
+  @Override
+  public void trim(long offset, long length) throws IOException {
+    // Applied as zeroes on every copy, so the replicas stay byte-identical.
+    ranged(BlockRecords.KIND_TRIM, offset, length, false);
+  }
+
+  private void ranged(int kind, long offset, long length, boolean fua) throws IOException {
+    List<CompletableFuture<Long>> pending = new ArrayList<>();
+    long step = Math.max(maxRecordBytes, 1L << 30);
+    for (long at = offset; at < offset + length; at += step) {
+      long n = Math.min(step, offset + length - at);
+      pending.add(submit(kind, at, n, BlockRecords.payload(at, n, null), fua));
+    }
+    await(pending);
+  }
+
+  private CompletableFuture<Long> submit(
+      int kind, long offset, long length, byte[] payload, boolean fua) {
+    return host.replicate(
+        name(),
+        seq -> {
+          try {
+            map.markDurably(offset, length, seq);
+            Record r = Record.of(name(), epoch, seq, kind, payload);
+            BlockRecords.apply(r, local);
+            if (fua) {
+              local.flush();
+            }
+            return r;
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        },
+        fua ? AckStrength.DURABLE : AckStrength.RECEIVED);
+  }
+
+  @Override
+  public void flush() throws IOException {
+    CompletableFuture<Long> barrier =
+        host.replicate(
+            name(),
+            seq -> {
+              try {
+                local.flush();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+              return Record.of(name(), epoch, seq, BlockRecords.KIND_FLUSH, new byte[0]);
+            },
+            AckStrength.DURABLE);
+    await(List.of(barrier));
+    persistHistory();
+  }
+
+  /** Persists the stream's history (after a local flush, so it never runs ahead of the disk). */
+  private void persistHistory() throws IOException {
+    await(
+        List.of(
+            host.call(
+                name(),
+                s -> {
+                  try {
+                    files.writeHistory(s.history());
+                    return s.lastSeq();
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                })));
+  }
+
+  private void await(List<CompletableFuture<Long>> pending) throws IOException {
+    try {
+      for (CompletableFuture<Long> f : pending) {
+        f.get(waitNanos, TimeUnit.NANOSECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted waiting for replication of " + name());
+    } catch (TimeoutException e) {
+      throw new IOException("replication of " + name() + " did not complete in time", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof UncheckedIOException u) {
+        throw u.getCause();
+      }
+      throw new IOException("replication of " + name() + " failed: " + cause, cause);
+    }
+  }
+
+  /** This volume's status, computed on its replication thread. */
+  public CompletableFuture<MirrorStatus> status(long nowNanos) {
+    return host.call(name(), s -> statusOf(s, nowNanos));
+  }
+
+  private MirrorStatus statusOf(PrimaryStream s, long nowNanos) {
+    List<MirrorStatus.ReplicaView> views = new ArrayList<>();
+    for (ReplicaStatus r : s.status(nowNanos)) {
+      views.add(
+          new MirrorStatus.ReplicaView(
+              r.replica(),
+              r.state().name(),
+              r.durableSeq(),
+              r.lagBytes(),
+              r.progress().bytesDone(),
+              r.progress().bytesTotal()));
+    }
+    return new MirrorStatus(
+        name(),
+        VolumeRole.PRIMARY,
+        epoch,
+        s.lastSeq(),
+        map.dirtyBytes(),
+        resyncBytes.sum(),
+        false,
+        views);
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      local.flush();
+      persistHistory();
+      await(
+          List.of(
+              host.call(
+                  name(),
+                  s -> {
+                    try {
+                      map.close();
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
+                    return 0L;
+                  })));
+    } finally {
+      local.close();
+    }
+  }
+}

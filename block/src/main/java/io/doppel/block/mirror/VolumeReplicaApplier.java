@@ -1,0 +1,70 @@
+package io.doppel.block.mirror;
+
+import io.doppel.block.volume.Volume;
+import io.doppel.replication.history.History;
+import io.doppel.replication.replica.RecordApplier;
+import io.doppel.replication.wire.Record;
+import java.io.IOException;
+
+/**
+ * The backup side of a mirrored volume: applies the primary's block records to this node's own
+ * image with {@link BlockRecords#apply} (the primary's code), and persists the history only after
+ * the image is forced, so the persisted {@code (epoch, lastSeq)} never claims data the disk lacks
+ * (REPLICATION.md "The stream"). Called on the resource's agent thread only.
+ */
+public final class VolumeReplicaApplier implements RecordApplier {
+  private final Volume image;
+  private final MirrorFiles files;
+  private History applied;
+
+  /**
+   * @param image the backup's local image (not exported over NBD while this node is a backup)
+   * @param persisted the history read from {@code files} at start-up
+   */
+  public VolumeReplicaApplier(Volume image, MirrorFiles files, History persisted) {
+    this.image = image;
+    this.files = files;
+    this.applied = persisted;
+  }
+
+  @Override
+  public void apply(Record record, boolean durable) throws IOException {
+    BlockRecords.apply(record, image);
+    applied = applied.append(record.epoch(), record.seq());
+    if (durable) {
+      sync();
+    }
+  }
+
+  @Override
+  public void sync() throws IOException {
+    image.flush();
+    files.writeHistory(applied);
+  }
+
+  @Override
+  public void beginCopy() throws IOException {
+    files.markInconsistent();
+  }
+
+  @Override
+  public void applyCopy(Record chunk) throws IOException {
+    if (chunk.kind() != BlockRecords.KIND_COPY) {
+      throw new IOException("expected a copy chunk, got " + chunk);
+    }
+    BlockRecords.apply(chunk, image);
+  }
+
+  @Override
+  public void endCopy(History history) throws IOException {
+    image.flush();
+    files.writeHistory(history);
+    files.clearInconsistent();
+    applied = history;
+  }
+
+  /** The history of what was applied (its tail may not be durable yet). */
+  public History applied() {
+    return applied;
+  }
+}

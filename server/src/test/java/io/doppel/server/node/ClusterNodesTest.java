@@ -1,0 +1,154 @@
+package io.doppel.server.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.doppel.metrics.MetricRegistry;
+import io.doppel.server.admin.ClusterStatus;
+import io.doppel.server.config.DoppelConfig;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three whole nodes in this JVM on 127.0.0.1 with a {@code [cluster]} section and one virtual
+ * server whose VIP commands are overridden to touch/remove a marker file per node: exactly one node
+ * carries the address, and it moves when that node is closed.
+ */
+class ClusterNodesTest {
+  static final List<String> NAMES = List.of("a", "b", "c");
+  @TempDir Path dir;
+  final Map<String, DoppelNode> nodes = new LinkedHashMap<>();
+
+  @AfterEach
+  void stop() {
+    nodes.values().forEach(DoppelNode::close);
+  }
+
+  private static int freeUdpPort() throws IOException {
+    try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private String config(String name, Map<String, Integer> ports) {
+    StringBuilder members = new StringBuilder();
+    for (String n : NAMES) {
+      members.append(
+          String.format(
+              "[[cluster.nodes]]%nname = \"%s\"%nlinks = { client = \"127.0.0.1:%d\" }%n",
+              n, ports.get(n)));
+    }
+    Path marker = dir.resolve("vip-" + name);
+    return """
+        [node]
+        name = "%s"
+        data_dir = "%s"
+        [nfs]
+        bind = "127.0.0.1"
+        port = 0
+        portmap = "off"
+        workers = 2
+        [admin]
+        port = 0
+        [[exports]]
+        path = "/data"
+        id = 1
+          [[exports.clients]]
+          match = "127.0.0.1"
+        [cluster]
+        heartbeat_interval_ms = 50
+        suspect_timeout_ms = 300
+        lease_duration_ms = 600
+        clock_drift_ms = 50
+        vip_add_command = "touch %s"
+        vip_announce_command = ""
+        vip_del_command = "rm -f %s"
+        [[cluster.virtual_servers]]
+        name = "vs1"
+        nodes = ["a", "b", "c"]
+        address = "10.213.0.10/24"
+        interface = "lo"
+        """
+            .formatted(name, dir.resolve("data-" + name), marker, marker)
+        + members;
+  }
+
+  private List<String> holders() {
+    return NAMES.stream().filter(n -> Files.exists(dir.resolve("vip-" + n))).toList();
+  }
+
+  private static void waitFor(Duration max, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("condition within %s", max).isLessThan(deadline);
+      java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+    }
+  }
+
+  /** The marker is written just before the manager records the address as held. */
+  private boolean heldInStatus(List<String> holders) {
+    return holders.size() == 1
+        && nodes.get(holders.get(0)).status().cluster().resources().get(0).addressHeld();
+  }
+
+  @Test
+  void exactlyOneNodeHoldsTheVipAndItMovesWhenTheHolderCloses() throws Exception {
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    for (String n : NAMES) {
+      ports.put(n, freeUdpPort());
+    }
+    for (String n : NAMES) {
+      Path file = dir.resolve(n + ".toml");
+      Files.writeString(file, config(n, ports));
+      DoppelConfig c = NfsWiring.configLoader().load(file);
+      DoppelNode node =
+          new DoppelNode(c, new MetricRegistry(), InstantSource.system(), new SecureRandom());
+      nodes.put(n, node);
+      node.start();
+    }
+    waitFor(Duration.ofSeconds(20), () -> holders().size() == 1 && heldInStatus(holders()));
+    String first = holders().get(0);
+    ClusterStatus status = nodes.get(first).status().cluster();
+    ClusterStatus.ResourceStatus vs1 = status.resources().get(0);
+    assertThat(vs1.name()).isEqualTo("virtual_server:vs1");
+    assertThat(vs1.role()).isEqualTo("PRIMARY");
+    assertThat(vs1.holder()).isEqualTo(first);
+    assertThat(vs1.addressHeld()).isTrue();
+    assertThat(status.nodes()).extracting(ClusterStatus.PeerStatus::state).containsOnly("ALIVE");
+
+    nodes.remove(first).close();
+    assertThat(holders()).doesNotContain(first);
+    waitFor(Duration.ofSeconds(20), () -> holders().size() == 1);
+    String second = holders().get(0);
+    assertThat(second).isNotEqualTo(first);
+    Map<String, String> roles =
+        nodes.entrySet().stream()
+            .collect(
+                Collectors.toMap(
+                    Map.Entry::getKey,
+                    e -> e.getValue().status().cluster().resources().get(0).role()));
+    assertThat(roles).containsEntry(second, "PRIMARY");
+    assertThat(new ArrayList<>(roles.values())).filteredOn("PRIMARY"::equals).hasSize(1);
+
+    String third = nodes.keySet().stream().filter(n -> !n.equals(second)).findFirst().orElseThrow();
+    ClusterWiring cluster = nodes.get(second).cluster().orElseThrow();
+    assertThat(cluster.failover("vs1", java.util.Optional.of(third)).status()).isEqualTo(200);
+    waitFor(Duration.ofSeconds(20), () -> holders().equals(List.of(third)));
+    assertThat(cluster.failover("vs1", java.util.Optional.empty()).status()).isEqualTo(409);
+    assertThat(cluster.failover("nope", java.util.Optional.empty()).status()).isEqualTo(404);
+  }
+}
