@@ -52,8 +52,8 @@ final class NetnsLab implements AutoCloseable {
   }
 
   /**
-   * Creates {@code member}'s namespace and plugs it into the given networks: network {@code i}
-   * gets interface {@code eth<i>} with address {@code 10.213.<i>.<host>/24}.
+   * Creates {@code member}'s namespace and plugs it into the given networks: network {@code i} gets
+   * interface {@code eth<i>} with address {@code 10.213.<i>.<host>/24}.
    */
   void member(String member, int host, int... networks) throws IOException {
     String ns = ns(member);
@@ -61,8 +61,19 @@ final class NetnsLab implements AutoCloseable {
     for (int i : networks) {
       String outer = "v" + member + i;
       run(
-          "ip", "-n", bridgeNs(), "link", "add", outer, "type", "veth", "peer", "name", "eth" + i,
-          "netns", ns);
+          "ip",
+          "-n",
+          bridgeNs(),
+          "link",
+          "add",
+          outer,
+          "type",
+          "veth",
+          "peer",
+          "name",
+          "eth" + i,
+          "netns",
+          ns);
       run("ip", "-n", bridgeNs(), "link", "set", outer, "master", "br" + i);
       run("ip", "-n", bridgeNs(), "link", "set", outer, "up");
       run("ip", "-n", ns, "addr", "add", "10.213." + i + "." + host + "/24", "dev", "eth" + i);

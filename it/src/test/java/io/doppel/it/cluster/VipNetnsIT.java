@@ -123,7 +123,8 @@ class VipNetnsIT {
     Files.writeString(configFile, config(member));
     List<String> cmd =
         new ArrayList<>(
-            List.of("ip", "netns", "exec", lab.ns(member), DoppelProcess.javaCommand(), "-Xmx256m"));
+            List.of(
+                "ip", "netns", "exec", lab.ns(member), DoppelProcess.javaCommand(), "-Xmx256m"));
     if (Runtime.version().feature() >= 22) {
       cmd.add("--enable-native-access=ALL-UNNAMED");
     }
@@ -156,8 +157,15 @@ class VipNetnsIT {
       while (!condition.call()) {
         if (System.nanoTime() > deadline) {
           throw new AssertionError(
-              what + ": not within " + max + "\n--- a:\n" + tail("a") + "\n--- b:\n" + tail("b")
-                  + "\n--- w:\n" + tail("w"));
+              what
+                  + ": not within "
+                  + max
+                  + "\n--- a:\n"
+                  + tail("a")
+                  + "\n--- b:\n"
+                  + tail("b")
+                  + "\n--- w:\n"
+                  + tail("w"));
         }
         java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
       }
@@ -205,7 +213,9 @@ class VipNetnsIT {
     waitFor(
         Duration.ofSeconds(15),
         "LINK_RESTORED logged",
-        () -> log(other).contains("type=LINK_RESTORED") || log(primary).contains("type=LINK_RESTORED"));
+        () ->
+            log(other).contains("type=LINK_RESTORED")
+                || log(primary).contains("type=LINK_RESTORED"));
 
     long killed = System.nanoTime();
     processes.get(primary).destroyForcibly(); // SIGKILL

@@ -96,7 +96,10 @@ class MirrorVolumeIT {
       String uri = p.a().config().nbdUri(VOLUME);
       List<String> stream = qemuIoWrites(uri, 0, 200, 0x11);
       Process writer =
-          new ProcessBuilder(stream).redirectErrorStream(true).redirectOutput(dir.resolve("w1.log").toFile()).start();
+          new ProcessBuilder(stream)
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("w1.log").toFile())
+              .start();
       try {
         awaitFileGrows(dir.resolve("w1.log"));
         p.b().kill(); // SIGKILL during the write stream

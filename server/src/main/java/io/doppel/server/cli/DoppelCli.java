@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
       FailoverCommand.class,
       MaintenanceCommand.class,
       WitnessCommand.class,
+      EventsCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

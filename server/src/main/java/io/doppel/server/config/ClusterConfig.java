@@ -1,6 +1,7 @@
 package io.doppel.server.config;
 
 import io.doppel.cluster.ClusterDefinition;
+import io.doppel.cluster.events.EventsSettings;
 import io.doppel.cluster.vip.VipCommands;
 import io.doppel.cluster.vip.VirtualAddress;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.Optional;
  * @param addresses the virtual servers' floating addresses
  * @param vipCommands command templates that add, announce and remove an address
  * @param vipCommandTimeout how long one of those commands may run
+ * @param events where events go: the subscriber socket, hook scripts, SNMP trap managers
  */
 public record ClusterConfig(
     Path stateDir,
@@ -27,7 +29,8 @@ public record ClusterConfig(
     Duration fencingTimeout,
     List<VirtualAddress> addresses,
     VipCommands vipCommands,
-    Duration vipCommandTimeout) {
+    Duration vipCommandTimeout,
+    EventsSettings events) {
 
   public ClusterConfig {
     addresses = List.copyOf(addresses);

@@ -9,6 +9,7 @@ import io.doppel.cluster.NodeSpec;
 import io.doppel.cluster.ResourceId;
 import io.doppel.cluster.ResourceSpec;
 import io.doppel.cluster.TwoNodePolicy;
+import io.doppel.cluster.events.EventsSettings;
 import io.doppel.cluster.vip.VipCommands;
 import io.doppel.cluster.vip.VirtualAddress;
 import java.net.InetSocketAddress;
@@ -45,7 +46,8 @@ final class ClusterParser {
           "vip_command_timeout_ms",
           "nodes",
           "witness",
-          "virtual_servers");
+          "virtual_servers",
+          "events");
   private static final List<String> MEMBER_KEYS = List.of("name", "links");
   private static final List<String> VS_KEYS =
       List.of("name", "nodes", "address", "interface", "failback");
@@ -106,8 +108,13 @@ final class ClusterParser {
       return Optional.empty();
     }
     Path dir = stateDir.orElse(node.get().dataDir().resolve("cluster"));
+    EventsSettings events = new EventsParser(baseDir).parse(t, dir);
+    if (errorCount(root) > before) {
+      return Optional.empty();
+    }
     return Optional.of(
-        new ClusterConfig(dir, def.get(), hook, fenceTimeout, addresses, commands, vipTimeout));
+        new ClusterConfig(
+            dir, def.get(), hook, fenceTimeout, addresses, commands, vipTimeout, events));
   }
 
   /**

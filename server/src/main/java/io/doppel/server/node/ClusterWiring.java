@@ -2,11 +2,12 @@ package io.doppel.server.node;
 
 import io.doppel.cluster.ClusterNode;
 import io.doppel.cluster.ClusterStats;
-import io.doppel.cluster.EventSink;
 import io.doppel.cluster.LinkId;
 import io.doppel.cluster.NodeAgent;
 import io.doppel.cluster.NodeId;
 import io.doppel.cluster.ResourceId;
+import io.doppel.cluster.events.EventBus;
+import io.doppel.cluster.events.EventPipeline;
 import io.doppel.cluster.lease.Fencer;
 import io.doppel.cluster.lease.LeaseKeeper;
 import io.doppel.cluster.lease.PromotionGate;
@@ -23,6 +24,7 @@ import io.doppel.server.config.ClusterConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +60,7 @@ public final class ClusterWiring implements AutoCloseable, AdminActions {
   private final ExecutorService fencing;
   private ClusterNode node;
   private VipManager vip;
+  private EventBus events;
 
   private ClusterWiring(NodeId self, ClusterConfig config, LongSupplier clock) {
     this.self = self;
@@ -94,7 +97,14 @@ public final class ClusterWiring implements AutoCloseable, AdminActions {
                 h ->
                     new HookFencer(h, new ProcessCommandRunner(), config.fencingTimeout(), fencing))
             .orElse(Fencer.NONE);
-    EventSink events = new LoggingEventSink();
+    // Registered applications (seed 003): JSON lines on the socket, hooks, SNMP traps, the log.
+    events =
+        EventPipeline.start(
+            self.name(),
+            config.events(),
+            InstantSource.system(),
+            Thread.ofPlatform().name("doppel-events-", 0).daemon().factory(),
+            metrics);
     try {
       node =
           ClusterNode.start(
@@ -247,6 +257,14 @@ public final class ClusterWiring implements AutoCloseable, AdminActions {
     if (vip != null) {
       vip.close();
     }
+    if (events != null) {
+      events.close(); // delivers what is queued (e.g. the shutdown's own events), then closes sinks
+    }
     fencing.shutdownNow();
+  }
+
+  /** The events socket applications subscribe to (for {@code doppel events}). */
+  public java.util.Optional<java.nio.file.Path> eventsSocket() {
+    return config.events().socket();
   }
 }

@@ -135,6 +135,42 @@ class ClusterConfigTest {
   }
 
   @Test
+  void eventsSection() throws Exception {
+    ClusterConfig d = load(NODE + "[cluster]\n" + MEMBERS).cluster().orElseThrow();
+    assertThat(d.events().socket()).contains(d.stateDir().resolve("events.sock"));
+    assertThat(d.events().hooks()).isEmpty();
+    String text =
+        NODE
+            + "[cluster]\n"
+            + "[cluster.events]\n"
+            + "socket = \"ev.sock\"\n"
+            + "hooks = [\"hook.sh\"]\n"
+            + "hook_timeout_ms = 700\n"
+            + "snmp_managers = [\"127.0.0.1:1162\"]\n"
+            + "snmp_community = \"doppel\"\n"
+            + MEMBERS;
+    ClusterConfig c = load(text).cluster().orElseThrow();
+    assertThat(c.events().socket()).contains(dir.resolve("ev.sock"));
+    assertThat(c.events().hooks())
+        .extracting(h -> h.executable())
+        .containsExactly(dir.resolve("hook.sh"));
+    assertThat(c.events().hookTimeout()).hasMillis(700);
+    assertThat(c.events().trapManagers())
+        .extracting(m -> m.host() + ":" + m.port() + "/" + m.community())
+        .containsExactly("127.0.0.1:1162/doppel");
+    String bad =
+        NODE
+            + "[cluster]\n"
+            + "[cluster.events]\n"
+            + "snmp_managers = [\"127.0.0.1:notaport\"]\n"
+            + "colour = 1\n"
+            + MEMBERS;
+    assertThat(errors(bad))
+        .anyMatch(e -> e.contains("cluster.events.snmp_managers: expected \"host:port\""))
+        .anyMatch(e -> e.contains("cluster.events.colour"));
+  }
+
+  @Test
   void nodeMustBeAMember() {
     String text = NODE.replace("\"a\"", "\"z\"") + "[cluster]\n" + MEMBERS;
     assertThat(errors(text))

@@ -2,6 +2,8 @@ package io.doppel.server.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.doppel.cluster.events.EventJson;
+import io.doppel.cluster.events.EventSubscriber;
 import io.doppel.metrics.MetricRegistry;
 import io.doppel.server.admin.ClusterStatus;
 import io.doppel.server.config.DoppelConfig;
@@ -17,6 +19,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -53,6 +57,7 @@ class ClusterNodesTest {
               n, ports.get(n)));
     }
     Path marker = dir.resolve("vip-" + name);
+    Path hook = dir.resolve("hook.sh");
     return """
         [node]
         name = "%s"
@@ -77,14 +82,94 @@ class ClusterNodesTest {
         vip_add_command = "touch %s"
         vip_announce_command = ""
         vip_del_command = "rm -f %s"
+        [cluster.events]
+        socket = "%s"
+        hooks = ["%s"]
+        hook_timeout_ms = 5000
         [[cluster.virtual_servers]]
         name = "vs1"
         nodes = ["a", "b", "c"]
         address = "10.213.0.10/24"
         interface = "lo"
         """
-            .formatted(name, dir.resolve("data-" + name), marker, marker)
+            .formatted(
+                name,
+                dir.resolve("data-" + name),
+                marker,
+                marker,
+                dir.resolve("events-" + name + ".sock"),
+                hook)
         + members;
+  }
+
+  /** A hook that appends each event's type to events-NODE.log. */
+  private void writeHook() throws IOException {
+    Path hook = dir.resolve("hook.sh");
+    Files.writeString(
+        hook,
+        "#!/bin/sh\necho \"$DOPPEL_EVENT_TYPE\" >> "
+            + dir
+            + "/events-\"$DOPPEL_EVENT_NODE\".log\n");
+    hook.toFile().setExecutable(true);
+  }
+
+  private void startAll() throws Exception {
+    writeHook();
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    for (String n : NAMES) {
+      ports.put(n, freeUdpPort());
+    }
+    for (String n : NAMES) {
+      Path file = dir.resolve(n + ".toml");
+      Files.writeString(file, config(n, ports));
+      DoppelConfig c = NfsWiring.configLoader().load(file);
+      DoppelNode node =
+          new DoppelNode(c, new MetricRegistry(), InstantSource.system(), new SecureRandom());
+      nodes.put(n, node);
+      node.start();
+    }
+  }
+
+  private String hookLog(String node) {
+    try {
+      Path log = dir.resolve("events-" + node + ".log");
+      return Files.exists(log) ? Files.readString(log) : "";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  @Test
+  void eventsReachHookScriptsAndSocketSubscribers() throws Exception {
+    startAll();
+    waitFor(Duration.ofSeconds(20), () -> holders().size() == 1);
+    waitFor(Duration.ofSeconds(20), () -> hookLog("a").contains("NODE_UP"));
+    String first = holders().get(0);
+    String other = NAMES.stream().filter(n -> !n.equals(first)).findFirst().orElseThrow();
+    Path socket = nodes.get(other).cluster().orElseThrow().eventsSocket().orElseThrow();
+    try (EventSubscriber sub = EventSubscriber.connect(socket)) {
+      CompletableFuture<List<String>> seen =
+          CompletableFuture.supplyAsync(
+              () -> {
+                List<String> lines = new ArrayList<>();
+                try {
+                  for (String l = sub.nextLine(); l != null; l = sub.nextLine()) {
+                    lines.add(l);
+                    if (l.contains("\"PARTNER_SHUTDOWN\"")) {
+                      break;
+                    }
+                  }
+                } catch (IOException e) {
+                  lines.add("error: " + e);
+                }
+                return lines;
+              });
+      nodes.remove(first).close();
+      List<String> lines = seen.get(20, TimeUnit.SECONDS);
+      assertThat(lines).last().asString().contains("\"peer\":\"" + first + "\"");
+      assertThat(EventJson.parse(lines.get(lines.size() - 1))).containsEntry("node", other);
+    }
+    waitFor(Duration.ofSeconds(20), () -> hookLog(other).contains("PARTNER_SHUTDOWN"));
   }
 
   private List<String> holders() {
@@ -107,19 +192,7 @@ class ClusterNodesTest {
 
   @Test
   void exactlyOneNodeHoldsTheVipAndItMovesWhenTheHolderCloses() throws Exception {
-    Map<String, Integer> ports = new LinkedHashMap<>();
-    for (String n : NAMES) {
-      ports.put(n, freeUdpPort());
-    }
-    for (String n : NAMES) {
-      Path file = dir.resolve(n + ".toml");
-      Files.writeString(file, config(n, ports));
-      DoppelConfig c = NfsWiring.configLoader().load(file);
-      DoppelNode node =
-          new DoppelNode(c, new MetricRegistry(), InstantSource.system(), new SecureRandom());
-      nodes.put(n, node);
-      node.start();
-    }
+    startAll();
     waitFor(Duration.ofSeconds(20), () -> holders().size() == 1 && heldInStatus(holders()));
     String first = holders().get(0);
     ClusterStatus status = nodes.get(first).status().cluster();
