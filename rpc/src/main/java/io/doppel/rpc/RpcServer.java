@@ -3,6 +3,8 @@ package io.doppel.rpc;
 import io.doppel.metrics.MetricRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -42,6 +44,12 @@ public final class RpcServer implements AutoCloseable {
   private static final int QUEUE_PER_WORKER = 64;
   private static final int MIN_QUEUE = 1024;
   private static final int UDP_RECEIVE_BUFFER = 64 * 1024;
+
+  /**
+   * TCP reads grow up to this size, so a 1 MiB WRITE arrives in a few reads of pooled direct
+   * buffers that the record decoder can keep as slices instead of copying.
+   */
+  private static final int MAX_TCP_READ = 256 * 1024;
 
   private final RpcServerConfig config;
   private final RpcStats stats;
@@ -122,6 +130,10 @@ public final class RpcServer implements AutoCloseable {
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.SO_KEEPALIVE, true)
+            .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+            .childOption(
+                ChannelOption.RCVBUF_ALLOCATOR,
+                new AdaptiveRecvByteBufAllocator(64, 16 * 1024, MAX_TCP_READ))
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override

@@ -176,6 +176,31 @@ class RecordMarkingDecoderTest {
     assertThat(alloc.buffers).allSatisfy(b -> assertThat(b.refCnt()).isZero());
   }
 
+  @Test
+  void largeRecordInLargeReadsIsJoinedOnceAndReleasesItsReads() {
+    int max = 1 << 20;
+    EmbeddedChannel ch =
+        new EmbeddedChannel(new RecordMarkingDecoder(max, oversize::incrementAndGet));
+    byte[] first = payload(300_000, 5);
+    byte[] second = payload(200_001, 6);
+    byte[] wire =
+        TestRecords.concat(TestRecords.fragment(first, false), TestRecords.fragment(second, true));
+    // reads of 64 KiB (big enough to be kept as slices) and a tiny one (copied)
+    List<ByteBuf> reads = new ArrayList<>();
+    int pos = 0;
+    int[] sizes = {65_536, 3, 65_536};
+    for (int k = 0; pos < wire.length; k++) {
+      int n = Math.min(sizes[k % sizes.length], wire.length - pos);
+      ByteBuf read = Unpooled.directBuffer(n).writeBytes(wire, pos, n);
+      reads.add(read);
+      ch.writeInbound(read);
+      pos += n;
+    }
+    assertThat(drain(ch)).containsExactly(TestRecords.concat(first, second));
+    assertThat(reads).allSatisfy(b -> assertThat(b.refCnt()).isZero());
+    assertThat(ch.finish()).isFalse();
+  }
+
   /** Records the largest capacity any buffer was allocated with. */
   static final class TrackingAllocator extends AbstractByteBufAllocator {
     final AtomicInteger largest = new AtomicInteger();

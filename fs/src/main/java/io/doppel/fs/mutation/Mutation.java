@@ -1,7 +1,7 @@
 package io.doppel.fs.mutation;
 
 import io.doppel.fs.FileType;
-import java.util.Arrays;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.OptionalLong;
 
@@ -81,9 +81,33 @@ public sealed interface Mutation {
 
   /**
    * WRITE: bytes at an offset; mtime and ctime become {@code timeNanos}. The record owns {@code
-   * data} (no defensive copies on the hot path): nobody may modify the array after construction.
+   * payload} (no defensive copies on the hot path): nobody may modify its bytes after construction.
+   * The primary passes a view of the received RPC record, valid only while the mutation is applied
+   * (synchronously); whoever keeps a Write longer must keep {@link #data()}, a copy.
    */
-  record Write(long fileId, long offset, byte[] data, long timeNanos) implements Mutation {
+  record Write(long fileId, long offset, ByteBuffer payload, long timeNanos) implements Mutation {
+    public Write(long fileId, long offset, byte[] data, long timeNanos) {
+      this(fileId, offset, ByteBuffer.wrap(data), timeNanos);
+    }
+
+    /** The payload's length in bytes. */
+    public int length() {
+      return payload.remaining();
+    }
+
+    /** The payload as an array (the backing array when it is exactly that, else a copy). */
+    public byte[] data() {
+      if (payload.hasArray()
+          && payload.arrayOffset() == 0
+          && payload.position() == 0
+          && payload.remaining() == payload.array().length) {
+        return payload.array();
+      }
+      byte[] out = new byte[payload.remaining()];
+      payload.duplicate().get(out);
+      return out;
+    }
+
     @Override
     public String kind() {
       return "write";
@@ -95,17 +119,17 @@ public sealed interface Mutation {
           && w.fileId == fileId
           && w.offset == offset
           && w.timeNanos == timeNanos
-          && Arrays.equals(w.data, data);
+          && w.payload.equals(payload);
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(fileId, offset, timeNanos, Arrays.hashCode(data));
+      return Objects.hash(fileId, offset, timeNanos, payload.hashCode());
     }
 
     @Override
     public String toString() {
-      return "Write[fileId=" + fileId + ", offset=" + offset + ", length=" + data.length + "]";
+      return "Write[fileId=" + fileId + ", offset=" + offset + ", length=" + length() + "]";
     }
   }
 

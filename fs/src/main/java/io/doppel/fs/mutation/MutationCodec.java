@@ -51,7 +51,7 @@ public final class MutationCodec {
   private MutationCodec() {}
 
   public static byte[] encode(Mutation m) {
-    Out out = new Out(m instanceof Mutation.Write w ? w.data().length + 64 : 128);
+    Out out = new Out(m instanceof Mutation.Write w ? w.length() + 64 : 128);
     out.u8(VERSION);
     switch (m) {
       case Mutation.CreateRoot r -> {
@@ -115,7 +115,7 @@ public final class MutationCodec {
     out.u8(WRITE_REFERENCE);
     out.i64(w.fileId());
     out.i64(w.offset());
-    out.i32(w.data().length);
+    out.i32(w.length());
     out.i64(w.timeNanos());
     return out.finish();
   }

@@ -114,9 +114,8 @@ final class AttributePlanner {
     if (count == 0) {
       return new Results.Write(0, stability, new Wcc(Wcc.PreAttributes.of(a), a));
     }
-    byte[] bytes = new byte[count];
-    data.get(bytes);
-    ctx.apply(new Mutation.Write(a.fileId(), offset, bytes, ctx.now()));
+    // no copy: the view is valid while the mutation is applied, synchronously, under the lock
+    ctx.apply(new Mutation.Write(a.fileId(), offset, data.slice(), ctx.now()));
     return new Results.Write(count, stability, ctx.wcc(a));
   }
 }

@@ -9,11 +9,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The data files of an export: one file per regular inode at {@code data/<2 hex>/<fileid hex>},
@@ -21,7 +23,21 @@ import java.util.Map;
  * are cached (bounded LRU); a channel in use is closed only after its last user releases it.
  */
 public final class DataFiles implements AutoCloseable {
+  private static final Set<StandardOpenOption> EXISTING =
+      EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
+  private static final Set<StandardOpenOption> CREATE =
+      EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+  private static final Set<StandardOpenOption> CREATE_EMPTY =
+      EnumSet.of(
+          StandardOpenOption.CREATE,
+          StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.READ,
+          StandardOpenOption.WRITE);
   private final Path root;
+
+  /** Buckets known to exist: creating a file checks its directory once per bucket, not per file. */
+  private final boolean[] bucketReady = new boolean[256];
+
   private final int maxOpen;
   private final LinkedHashMap<Long, Handle> open = new LinkedHashMap<>(64, 0.75f, true);
 
@@ -63,18 +79,19 @@ public final class DataFiles implements AutoCloseable {
   }
 
   private Handle acquire(long fileId, boolean create) throws IOException {
+    return acquire(fileId, create ? CREATE : EXISTING);
+  }
+
+  private Handle acquire(long fileId, Set<StandardOpenOption> options) throws IOException {
     Handle h = open.get(fileId);
     if (h == null) {
       Path p = path(fileId);
-      FileChannel ch;
-      if (create) {
+      int bucket = (int) (fileId & 0xff);
+      if (options != EXISTING && !bucketReady[bucket]) {
         Files.createDirectories(p.getParent());
-        ch =
-            FileChannel.open(
-                p, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      } else {
-        ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        bucketReady[bucket] = true;
       }
+      FileChannel ch = FileChannel.open(p, options);
       h = new Handle(fileId, ch);
       open.put(fileId, h);
       evictBeyondLimit();
@@ -126,9 +143,20 @@ public final class DataFiles implements AutoCloseable {
 
   /** Creates (or resets) a file of the given length. */
   public void create(long fileId, long length) throws IOException {
-    try (Handle h = acquire(fileId)) {
-      h.channel.truncate(0);
-      h.setLength(length);
+    Handle h;
+    boolean fresh;
+    synchronized (this) {
+      fresh = !open.containsKey(fileId);
+      // one open that also empties a leftover file (a crash between data and metadata)
+      h = acquire(fileId, fresh ? CREATE_EMPTY : CREATE);
+    }
+    try (h) {
+      if (!fresh) {
+        h.channel.truncate(0);
+      }
+      if (length > 0) {
+        h.setLength(length);
+      }
     }
   }
 

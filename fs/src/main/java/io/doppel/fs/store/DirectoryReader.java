@@ -44,24 +44,32 @@ final class DirectoryReader {
     }
     long dirId = dir.fileId();
     List<DirEntry> entries = new ArrayList<>();
+    List<Long> ids = new ArrayList<>();
     boolean eof;
     byte[] upper = Keys.cookie(dirId, Long.MAX_VALUE);
-    try (ReadOptions ro = new ReadOptions().setIterateUpperBound(new Slice(upper));
+    try (Slice bound = new Slice(upper);
+        ReadOptions ro = new ReadOptions().setIterateUpperBound(bound);
         RocksIterator it = db.newIterator(ro)) {
       it.seek(Keys.cookie(dirId, Math.max(cookie + 1, Inode.FIRST_COOKIE)));
       while (it.isValid() && entries.size() < maxEntries) {
         byte[] v = it.value();
         long fileId = ByteBuffer.wrap(v).getLong();
-        Inode child = withAttributes ? reader.inode(fileId) : null;
-        entries.add(
-            new DirEntry(
-                Keys.cookieName(v),
-                fileId,
-                Keys.second(it.key()),
-                child == null ? null : child.attributes()));
+        ids.add(fileId);
+        entries.add(new DirEntry(Keys.cookieName(v), fileId, Keys.second(it.key()), null));
         it.next();
       }
       eof = !it.isValid();
+    }
+    if (withAttributes && !entries.isEmpty()) {
+      // one multi-get for the page instead of a point lookup per entry
+      List<Inode> children = reader.inodes(ids);
+      for (int k = 0; k < entries.size(); k++) {
+        Inode child = children.get(k);
+        DirEntry e = entries.get(k);
+        if (child != null) {
+          entries.set(k, new DirEntry(e.name(), e.fileId(), e.cookie(), child.attributes()));
+        }
+      }
     }
     return new DirPage(entries, eof, dir.attributes());
   }

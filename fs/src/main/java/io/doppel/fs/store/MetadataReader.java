@@ -5,6 +5,8 @@ import io.doppel.fs.FsStatus;
 import io.doppel.fs.InodeRef;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -25,6 +27,25 @@ final class MetadataReader {
   Inode inode(long fileId) throws IOException {
     byte[] v = get(Keys.inode(fileId));
     return v == null ? null : Inode.decode(v);
+  }
+
+  /** Several inodes in one RocksDB multi-get (READDIRPLUS pages); null where one is missing. */
+  List<Inode> inodes(List<Long> fileIds) throws IOException {
+    List<byte[]> keys = new ArrayList<>(fileIds.size());
+    for (long id : fileIds) {
+      keys.add(Keys.inode(id));
+    }
+    List<byte[]> values;
+    try {
+      values = db.multiGetAsList(keys);
+    } catch (RocksDBException e) {
+      throw new IOException("metadata read failed: " + e.getMessage(), e);
+    }
+    List<Inode> out = new ArrayList<>(values.size());
+    for (byte[] v : values) {
+      out.add(v == null ? null : Inode.decode(v));
+    }
+    return out;
   }
 
   /** The inode a reference names, or STALE. */

@@ -5,7 +5,6 @@ import io.doppel.fs.FileType;
 import io.doppel.fs.mutation.LoggedMutation;
 import io.doppel.fs.mutation.Mutation;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -242,9 +241,9 @@ public final class MutationApplier {
       if (w.offset() > size) {
         dropStaleTail(h, size);
       }
-      h.writeFully(ByteBuffer.wrap(w.data()), w.offset());
+      h.writeFully(w.payload().duplicate(), w.offset());
     }
-    long end = w.offset() + w.data().length;
+    long end = w.offset() + w.length();
     t.put(i.resized(Math.max(size, end), w.timeNanos()));
   }
 

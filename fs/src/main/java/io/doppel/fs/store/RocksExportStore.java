@@ -88,7 +88,8 @@ public final class RocksExportStore implements ExportStore {
           new StoreStats(metrics, exportId, log::bytes, log::records, () -> ap[0].lastApplied());
       this.applier = new MutationApplier(meta.db(), reader, data, log, stats);
       ap[0] = applier;
-      this.syncer = new WalSyncer(meta.db(), applier::lastApplied, stats.walSyncs::increment);
+      this.syncer =
+          new WalSyncer(meta.db(), applier::lastApplied, stats.walSyncs::increment, writer, clock);
     } catch (IOException | RuntimeException e) {
       meta.close();
       throw e;

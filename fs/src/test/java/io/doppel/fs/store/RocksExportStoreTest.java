@@ -99,6 +99,20 @@ class RocksExportStoreTest {
   }
 
   @Test
+  void writeFromAReadOnlyDirectViewIsStoredWithoutKeepingTheView() throws Exception {
+    InodeRef f = Stores.file(store, root, "direct.bin");
+    ByteBuffer direct = ByteBuffer.allocateDirect(16);
+    direct.put("0123456789abcdef".getBytes(StandardCharsets.UTF_8)).flip();
+    // a view into the middle of a received record, as XdrDecoder.readOpaqueView returns it
+    ByteBuffer view = direct.position(4).limit(12).slice().asReadOnlyBuffer();
+    store.write(ROOT, f, 2, view, io.doppel.fs.Stability.FILE_SYNC);
+    direct.clear().put(new byte[16]); // the RPC layer reuses the record's memory afterwards
+    assertThat(Stores.read(store, f, 0, 100))
+        .isEqualTo(new byte[] {0, 0, '4', '5', '6', '7', '8', '9', 'a', 'b'});
+    assertThat(store.getAttributes(f).size()).isEqualTo(10);
+  }
+
+  @Test
   void writePastEndLeavesAZeroHoleAndEofIsReported() throws Exception {
     InodeRef f = Stores.file(store, root, "sparse");
     Stores.write(store, f, 10, new byte[] {7});

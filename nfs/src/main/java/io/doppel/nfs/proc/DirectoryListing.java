@@ -41,7 +41,7 @@ final class DirectoryListing {
     Target dir = ctx.resolve(args.dir());
     long verifier = checkVerifier(dir, args.cookie(), args.cookieVerifier());
     int budget = Math.min(args.count(), MAX_REPLY_BYTES) - FIXED_BYTES;
-    DirPage page = page(dir, args.cookie(), budget, false);
+    DirPage page = page(dir, args.cookie(), budget, Integer.MAX_VALUE, false);
     List<DirEntry> all = withDots(dir, args.cookie(), page, false);
     List<DirEntry> out = new ArrayList<>();
     for (DirEntry e : all) {
@@ -63,7 +63,7 @@ final class DirectoryListing {
     long verifier = checkVerifier(dir, args.cookie(), args.cookieVerifier());
     int budget = Math.min(args.maxCount(), MAX_REPLY_BYTES) - FIXED_BYTES;
     int dirBudget = Math.min(args.dirCount(), MAX_REPLY_BYTES);
-    DirPage page = page(dir, args.cookie(), budget, true);
+    DirPage page = page(dir, args.cookie(), budget, dirBudget, true);
     List<DirEntry> all = withDots(dir, args.cookie(), page, true);
     List<NfsResult.PlusEntry> out = new ArrayList<>();
     for (DirEntry e : all) {
@@ -119,13 +119,23 @@ final class DirectoryListing {
     return verifier;
   }
 
-  private static DirPage page(Target dir, long cookie, int budget, boolean plus)
+  /**
+   * Asks the store for no more entries than can fit: each costs at least its smallest encoding
+   * (with attributes and handle for READDIRPLUS, which otherwise fetched ~6x too many inodes per
+   * page).
+   */
+  private static DirPage page(Target dir, long cookie, int budget, int dirBudget, boolean plus)
       throws FsException {
     if (budget <= 0) {
       throw new FsException(FsStatus.TOOSMALL, "count leaves no room for entries");
     }
     int minEntry = 4 + 8 + 8 + 8; // value-follows, fileid, 1-byte name, cookie
-    int maxEntries = Math.max(1, Math.min(MAX_ENTRIES, budget / minEntry + 1));
+    int fitting = budget / minEntry;
+    if (plus) {
+      int minPlus = minEntry + 4 + AttrCodec.FATTR3_BYTES + 4 + 4 + FileHandleCodec.LENGTH;
+      fitting = Math.min(budget / minPlus, dirBudget / (minEntry - 4));
+    }
+    int maxEntries = Math.max(1, Math.min(MAX_ENTRIES, fitting + 1));
     return dir.store().readDirectory(dir.caller(), dir.inode(), cookie, maxEntries, plus);
   }
 
