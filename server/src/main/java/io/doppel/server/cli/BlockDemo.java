@@ -49,4 +49,31 @@ final class BlockDemo {
     }
     return "nbd self-check: ok (nbdinfo reports " + r.stdout().strip() + " bytes for " + uri + ")";
   }
+
+  /** Writes a 1 MiB pattern with {@code qemu-io} and reads it back verified; the outcome. */
+  static String qemuCheck(String host, int nbdPort, String volume)
+      throws IOException, InterruptedException {
+    Optional<java.nio.file.Path> qemuIo = NfsTools.find("qemu-io");
+    if (qemuIo.isEmpty()) {
+      return "qemu-io self-check: skipped (qemu-io not installed; Debian: qemu-utils)";
+    }
+    String uri = uri(host, nbdPort, volume);
+    NfsTools.Result r =
+        NfsTools.run(
+            Duration.ofSeconds(30),
+            List.of(
+                qemuIo.get().toString(),
+                "-f",
+                "raw",
+                "-c",
+                "write -P 0x5a 0 1M",
+                "-c",
+                "read -P 0x5a 0 1M",
+                uri));
+    String output = r.stdout() + r.stderr();
+    if (!r.ok() || output.contains("failed") || !output.contains("read 1048576/1048576")) {
+      return "qemu-io self-check: FAILED: exited " + r.exitCode() + ": " + output.strip();
+    }
+    return "qemu-io self-check: ok (wrote pattern 0x5a to the first 1 MiB and read it back)";
+  }
 }

@@ -1,10 +1,7 @@
 package io.doppel.server.cli;
 
-import io.doppel.metrics.MetricRegistry;
 import io.doppel.server.config.ConfigException;
-import io.doppel.server.config.DoppelConfig;
 import io.doppel.server.node.DoppelNode;
-import io.doppel.server.node.NfsWiring;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -20,80 +17,174 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code doppel demo}: writes a one-node config with export {@code /demo} open to 127.0.0.0/8 and a
- * 256 MiB block volume {@code demo} served over NBD, starts the node in this process, prints
- * commands to try and runs a self-check with the libnfs tools and {@code nbdinfo} when they are
- * installed.
+ * {@code doppel demo}: a local multi-node demo on loopback, real clients included. Writes configs
+ * for storage nodes {@code a} and {@code b} and witness {@code w} into the demo directory, starts
+ * all three in this process ({@link DemoCluster}), prints the commands to try, self-checks with the
+ * libnfs tools, {@code nbdinfo} and {@code qemu-io} when they are installed, then runs a scripted
+ * failover of virtual server {@code vs1} the user can watch ({@link DemoFailover}).
  */
 @Command(
     name = "demo",
     description =
-        "Starts a demo node on 127.0.0.1 with export /demo and NBD volume demo, and shows how to"
-            + " use them.",
+        "Starts nodes a and b and witness w on 127.0.0.1 (export /demo, mirrored NBD volume demo,"
+            + " virtual server vs1), shows how to use them and fails vs1 over.",
     mixinStandardHelpOptions = true,
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped normally", "1:start-up failed", "2:usage error"})
+    exitCodeList = {
+      "0:stopped normally (or all checks passed with --exit-after-check)",
+      "1:start-up or a check failed",
+      "2:usage error"
+    })
 final class DemoCommand implements Callable<Integer> {
   static final String HOST = "127.0.0.1";
   static final String EXPORT = "/demo";
   static final String VOLUME = "demo";
+  static final Path DEFAULT_DIR = Path.of(".doppel-demo");
 
   @Spec CommandSpec spec;
 
   @Option(
       names = "--dir",
       paramLabel = "DIR",
-      description = "Where to keep the config and data (default: a new temporary directory).")
+      description = "Where to keep the configs and data (default: .doppel-demo).")
   Path dir;
 
   @Option(
       names = "--port",
       paramLabel = "PORT",
       defaultValue = "2049",
-      description = "NFS/MOUNT port (default: ${DEFAULT-VALUE}; 0 = ephemeral).")
+      description = "Node a's NFS/MOUNT port (default: ${DEFAULT-VALUE}; 0 = ephemeral).")
   int port;
 
   @Option(
       names = "--nbd-port",
       paramLabel = "PORT",
       defaultValue = "10809",
-      description = "NBD port (default: ${DEFAULT-VALUE}; 0 = ephemeral).")
+      description = "Node a's NBD port (default: ${DEFAULT-VALUE}; 0 = ephemeral).")
   int nbdPort;
 
   @Option(
       names = "--admin-port",
       paramLabel = "PORT",
       defaultValue = "0",
-      description = "Admin HTTP port (default: ${DEFAULT-VALUE} = ephemeral).")
+      description = "Node a's admin HTTP port (default: ${DEFAULT-VALUE} = ephemeral).")
   int adminPort;
+
+  @Option(names = "--no-failover", description = "Skip the scripted failover of vs1.")
+  boolean noFailover;
+
+  @Option(
+      names = "--exit-after-check",
+      description = "Stop after the self-checks and the failover; exit 0 when all passed.")
+  boolean exitAfterCheck;
 
   @Override
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Path home = dir != null ? dir : Files.createTempDirectory("doppel-demo-");
-    Path configFile = writeConfig(home, port, adminPort, nbdPort);
-    DoppelConfig config;
+    Path home = (dir != null ? dir : DEFAULT_DIR).toAbsolutePath().normalize();
+    DemoCluster demo;
     try {
-      config = NfsWiring.configLoader().load(configFile);
+      demo = DemoCluster.start(home, new DemoCluster.Ports(port, adminPort, nbdPort));
     } catch (ConfigException e) {
       ConfigOptions.report(e, err);
       return ExitCodes.CONFIG;
-    }
-    DoppelNode node = DoppelNode.create(config, new MetricRegistry());
-    Runtime.getRuntime().addShutdownHook(new Thread(node::close, "doppel-shutdown"));
-    if (!ServeCommand.startOrReport(node, err)) {
+    } catch (IOException | RuntimeException e) {
+      err.println("doppel: cannot start the demo: " + CliMessages.describe(e));
+      err.flush();
       return ExitCodes.FAILED;
     }
-    out.print(instructions(configFile, node.nfsPort(), node.adminPort()));
-    out.print(BlockDemo.instructions(HOST, node.nbdPort(), VOLUME));
+    Thread hook = new Thread(demo::close, "doppel-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      boolean ok = showAndCheck(demo, out);
+      if (exitAfterCheck) {
+        out.println(ok ? "demo: all checks passed; stopping." : "demo: some checks FAILED.");
+        out.flush();
+        return ok ? ExitCodes.OK : ExitCodes.FAILED;
+      }
+      out.println("Running; press Ctrl-C to stop all three nodes.");
+      out.flush();
+      demo.awaitStopped();
+      return ExitCodes.OK;
+    } finally {
+      if (exitAfterCheck) {
+        demo.close();
+        Runtime.getRuntime().removeShutdownHook(hook);
+      }
+    }
+  }
+
+  /** Prints the instructions, runs the self-checks and the failover; true when all passed. */
+  private boolean showAndCheck(DemoCluster demo, PrintWriter out)
+      throws IOException, InterruptedException {
+    DoppelNode a = demo.node("a");
+    out.print(instructions(demo));
+    out.print(BlockDemo.instructions(HOST, a.nbdPort(), VOLUME));
     out.flush();
-    out.println(selfCheck(home, node.nfsPort()));
-    out.println(BlockDemo.selfCheck(HOST, node.nbdPort(), VOLUME));
-    out.println("Running; press Ctrl-C to stop.");
+    List<String> checks =
+        List.of(
+            selfCheck(demo.dir(), a.nfsPort()),
+            BlockDemo.selfCheck(HOST, a.nbdPort(), VOLUME),
+            BlockDemo.qemuCheck(HOST, a.nbdPort(), VOLUME));
+    boolean ok = true;
+    for (String c : checks) {
+      out.println(c);
+      ok &= !c.contains("FAILED");
+    }
+    out.println();
     out.flush();
-    node.awaitStopped();
-    return ExitCodes.OK;
+    if (!noFailover) {
+      ok &= new DemoFailover(demo, out).run();
+    }
+    return ok;
+  }
+
+  /** What runs where and the commands to try against node a (and the cluster tools). */
+  static String instructions(DemoCluster demo) {
+    DoppelNode a = demo.node("a");
+    DoppelNode b = demo.node("b");
+    String root = NfsTools.url(HOST, EXPORT, "", a.nfsPort());
+    String file = NfsTools.url(HOST, EXPORT, "hostname", a.nfsPort());
+    String adminA = "http://" + HOST + ":" + a.adminPort();
+    String adminB = "http://" + HOST + ":" + b.adminPort();
+    String adminW = "http://" + HOST + ":" + demo.witnessAdminPort();
+    Path dir = demo.dir();
+    return String.join(
+        "\n",
+        "doppel demo: nodes a and b and witness w are running on " + HOST + ".",
+        "  configs: " + dir.resolve("a.toml") + ", b.toml, w.toml",
+        "  node a:  export " + EXPORT + " on " + HOST + ":" + a.nfsPort() + ", admin " + adminA,
+        "  node b:  export " + EXPORT + " on " + HOST + ":" + b.nfsPort() + ", admin " + adminB,
+        "  witness: w, admin " + adminW,
+        "  vs1:     virtual server on a and b; its VIP 10.213.0.10 is simulated (marker "
+            + dir.resolve("vip-vs1-on-NODE")
+            + ")",
+        "  note:    the file face fails over the address, not yet the data: NFS replication is"
+            + " not built yet, so b's /demo is empty. The block volume is mirrored a -> b.",
+        "",
+        "Try (libnfs-utils):",
+        "  nfs-ls \"" + root + "\"",
+        "  nfs-cp /etc/hostname \"" + file + "\"",
+        "  nfs-cat \"" + file + "\"",
+        "  mount -t nfs -o vers=3,proto=tcp,port="
+            + a.nfsPort()
+            + ",mountport="
+            + a.nfsPort()
+            + ",nolock "
+            + HOST
+            + ":"
+            + EXPORT
+            + " /mnt   (as root)",
+        "",
+        "Cluster:",
+        "  doppel status --admin " + adminA,
+        "  doppel status --admin " + adminB,
+        "  doppel status --admin " + adminW,
+        "  doppel events --socket " + DemoCluster.eventsSocket(dir, "a"),
+        "  doppel failover vs1 --to b --admin URL-OF-THE-HOLDER",
+        "",
+        "");
   }
 
   /** Writes {@code dir/doppel.toml} for the demo node (NBD on 10809) and returns its path. */
@@ -140,35 +231,6 @@ final class DemoCommand implements Callable<Integer> {
             .formatted(nfsPort, adminPort, nbdPort);
     Files.writeString(file, toml, StandardCharsets.UTF_8);
     return file;
-  }
-
-  static String instructions(Path configFile, int nfsPort, int adminPort) {
-    String root = NfsTools.url(HOST, EXPORT, "", nfsPort);
-    String file = NfsTools.url(HOST, EXPORT, "hostname", nfsPort);
-    String admin = "http://" + HOST + ":" + adminPort;
-    return String.join(
-        "\n",
-        "doppel demo node is running.",
-        "  config:  " + configFile,
-        "  export:  " + EXPORT + " on " + HOST + ":" + nfsPort + " (NFS v3 + MOUNT v3, TCP/UDP)",
-        "  admin:   " + admin + "/  (" + admin + "/metrics, " + admin + "/status)",
-        "",
-        "Try:",
-        "  nfs-ls \"" + root + "\"",
-        "  nfs-cp /etc/hostname \"" + file + "\"",
-        "  nfs-cat \"" + file + "\"",
-        "  doppel status --admin " + admin,
-        "  mount -t nfs -o vers=3,proto=tcp,port="
-            + nfsPort
-            + ",mountport="
-            + nfsPort
-            + ",nolock "
-            + HOST
-            + ":"
-            + EXPORT
-            + " /mnt",
-        "",
-        "");
   }
 
   /** Copies a file in with nfs-cp and reads it back with nfs-cat; describes the outcome. */
