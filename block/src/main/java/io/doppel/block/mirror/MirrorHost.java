@@ -8,6 +8,7 @@ import io.doppel.replication.primary.PrimaryConfig;
 import io.doppel.replication.primary.PrimaryStats;
 import io.doppel.replication.primary.PrimaryStream;
 import io.doppel.replication.primary.ReplicationEvent;
+import io.doppel.replication.replica.RecordApplier;
 import io.doppel.replication.replica.ReplicaApplier;
 import io.doppel.replication.replica.ReplicaConfig;
 import io.doppel.replication.replica.ReplicaStats;
@@ -23,8 +24,11 @@ import io.doppel.replication.transport.ReplicaHost;
 import io.doppel.replication.transport.ReplicaServer;
 import io.doppel.replication.transport.TransportConfig;
 import io.doppel.replication.transport.TransportStats;
+import io.doppel.replication.wire.Record;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,8 +38,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -62,8 +68,18 @@ public final class MirrorHost implements AutoCloseable {
   private final ReplicaHost replicaHost;
   private final TransportStats primaryTransport;
   private final Map<String, PeerConnection> peers = new ConcurrentHashMap<>();
-  private final Map<String, MirroredVolume> primaries = new ConcurrentHashMap<>();
-  private final Map<String, Volume> backups = new ConcurrentHashMap<>();
+  private final Map<String, Primary> primaries = new ConcurrentHashMap<>();
+  private final Map<String, Backup> backups = new ConcurrentHashMap<>();
+  private final Map<String, PrimaryStats> primaryStats = new ConcurrentHashMap<>();
+  private final Map<String, ReplicaStats> replicaStats = new ConcurrentHashMap<>();
+
+  /** A volume this node serves: its image path and the nodes it mirrors to. */
+  private record Primary(MirroredVolume volume, Path image, List<String> others) {}
+
+  /** A volume this node backs up: the open image and its applier. */
+  private record Backup(
+      FileVolume local, Path image, VolumeReplicaApplier applier, List<String> others) {}
+
   private ReplicaServer server;
 
   /**
@@ -104,10 +120,15 @@ public final class MirrorHost implements AutoCloseable {
    */
   public MirroredVolume openPrimary(Volume local, Path image, List<String> backupNodes)
       throws IOException {
+    return openPrimary(local, image, backupNodes, 0);
+  }
+
+  private MirroredVolume openPrimary(
+      Volume local, Path image, List<String> backupNodes, long minEpoch) throws IOException {
     String name = local.name();
     MirrorFiles files = new MirrorFiles(image);
     History history = files.readHistory();
-    long epoch = Math.max(files.readEpoch(), history.lastEpoch()) + 1;
+    long epoch = Math.max(minEpoch, Math.max(files.readEpoch(), history.lastEpoch()) + 1);
     files.writeEpoch(epoch);
     DirtyMap map =
         Files.exists(files.dirtyMap())
@@ -126,7 +147,7 @@ public final class MirrorHost implements AutoCloseable {
             null,
             new DirtyRegionCopySource(
                 map, new ResyncPlanner(cfg.maxCopyTaskBytes(), cfg.holdThresholdBytes()), reader),
-            new PrimaryStats(metrics, name),
+            primaryStats.computeIfAbsent(name, n -> new PrimaryStats(metrics, n)),
             MirrorHost::logEvent);
     Map<String, PeerConnection> replicas = new LinkedHashMap<>();
     for (String node : backupNodes) {
@@ -137,7 +158,7 @@ public final class MirrorHost implements AutoCloseable {
     MirroredVolume volume =
         new MirroredVolume(
             local, primaryHost, map, files, epoch, MAX_RECORD_BYTES, waitNanos, copied);
-    primaries.put(name, volume);
+    primaries.put(name, new Primary(volume, image, List.copyOf(backupNodes)));
     LOG.info(
         "event=mirror_primary volume={} epoch={} last_seq={} backups={} dirty_bytes={}",
         name,
@@ -183,23 +204,24 @@ public final class MirrorHost implements AutoCloseable {
    * exported over NBD while this node is a backup.
    */
   public void openBackup(String name, Path image, long sizeBytes) throws IOException {
+    openBackup(name, image, sizeBytes, List.of(), 0);
+  }
+
+  /**
+   * As {@link #openBackup(String, Path, long)}, remembering the volume's other nodes (the backups
+   * to mirror to if this node is promoted) and the highest epoch already promised.
+   */
+  public void openBackup(
+      String name, Path image, long sizeBytes, List<String> otherNodes, long knownEpoch)
+      throws IOException {
     Files.createDirectories(image.toAbsolutePath().getParent());
     FileVolume local = FileVolume.createOrOpen(name, image, sizeBytes, false);
     try {
       MirrorFiles files = new MirrorFiles(image);
       History history = files.readHistory();
-      ReplicaApplier applier =
-          new ReplicaApplier(
-              name,
-              history,
-              files.inconsistent(),
-              0,
-              new VolumeReplicaApplier(local, files, history),
-              replicaHost.replySink(name),
-              ReplicaConfig.DEFAULT,
-              new ReplicaStats(metrics, name));
-      replicaHost.register(name, applier);
-      backups.put(name, local);
+      VolumeReplicaApplier images = new VolumeReplicaApplier(local, files, history);
+      registerReplica(name, history, files.inconsistent(), knownEpoch, images);
+      backups.put(name, new Backup(local, image, images, List.copyOf(otherNodes)));
       LOG.info(
           "event=mirror_backup volume={} last_seq={} inconsistent={}",
           name,
@@ -211,37 +233,160 @@ public final class MirrorHost implements AutoCloseable {
     }
   }
 
-  /**
-   * The one place a role changes (the cluster layer's seam). Static roles only for now: asking for
-   * the role a volume already has is accepted, anything else is refused.
-   */
-  public RoleAssignment changeRole(String volume, RoleAssignment next) {
-    RoleAssignment current = role(volume).orElseThrow();
-    if (current.role() != next.role()) {
-      throw new UnsupportedOperationException(
-          "runtime role changes arrive with the cluster layer; volume "
-              + volume
-              + " is "
-              + current);
-    }
-    return current;
+  private void registerReplica(
+      String name, History history, boolean inconsistent, long knownEpoch, RecordApplier images) {
+    ReplicaApplier applier =
+        new ReplicaApplier(
+            name,
+            history,
+            inconsistent,
+            knownEpoch,
+            images,
+            replicaHost.replySink(name),
+            ReplicaConfig.DEFAULT,
+            replicaStats.computeIfAbsent(name, n -> new ReplicaStats(metrics, n)));
+    replicaHost.register(name, applier);
   }
+
+  /**
+   * The one place a role changes (the operator's commands today, the cluster layer's leases later).
+   * Asking for the role a volume already has is a no-op. Promotion takes an epoch greater than any
+   * this node has seen (and at least {@code next.epoch()}); demotion hands the image to a replica
+   * applier that accepts only epochs newer than the one it served in.
+   */
+  public synchronized RoleAssignment changeRole(String volume, RoleAssignment next)
+      throws IOException {
+    RoleAssignment current =
+        role(volume)
+            .orElseThrow(() -> new IllegalArgumentException("no mirrored volume " + volume));
+    if (current.role() == next.role()) {
+      return current;
+    }
+    return next.role() == VolumeRole.PRIMARY
+        ? promote(volume, next.epoch())
+        : demote(volume, Math.max(current.epoch(), next.epoch()));
+  }
+
+  private RoleAssignment promote(String name, long minEpoch) throws IOException {
+    Backup b = backups.get(name);
+    record Taken(History history, long knownEpoch, boolean inconsistent) {}
+    Taken t =
+        awaitAgent(
+            replicaHost.call(
+                name,
+                a -> {
+                  try {
+                    return new Taken(b.applier().retire(), a.knownEpoch(), a.inconsistent());
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                }));
+    if (t.inconsistent()) {
+      throw new IOException("volume " + name + ": a resync copy into this image is incomplete");
+    }
+    backups.remove(name);
+    long size = b.local().sizeBytes();
+    b.local().close();
+    // The dirty map of an earlier primaryship does not describe this history; start clean.
+    Files.deleteIfExists(new MirrorFiles(b.image()).dirtyMap());
+    FileVolume local = FileVolume.createOrOpen(name, b.image(), size, false);
+    MirroredVolume v;
+    try {
+      v = openPrimary(local, b.image(), b.others(), Math.max(minEpoch, t.knownEpoch() + 1));
+    } catch (IOException | RuntimeException e) {
+      local.close();
+      throw e;
+    }
+    // Keep answering the old primary, now in our epoch: its stale messages are refused (counted),
+    // and a restarted one sees our history and finds the fork (split brain) instead of resyncing.
+    registerReplica(name, t.history(), false, v.role().epoch(), FENCE);
+    LOG.info(
+        "event=mirror_promoted volume={} epoch={} last_seq={}",
+        name,
+        v.role().epoch(),
+        t.history().lastSeq());
+    return v.role();
+  }
+
+  private RoleAssignment demote(String name, long epoch) throws IOException {
+    Primary p = primaries.remove(name);
+    long size = p.volume().sizeBytes();
+    p.volume().demote();
+    try {
+      p.volume().close();
+    } finally {
+      primaryHost.unregister(name);
+    }
+    Files.deleteIfExists(new MirrorFiles(p.image()).dirtyMap());
+    openBackup(name, p.image(), size, p.others(), epoch);
+    LOG.info("event=mirror_demoted volume={} epoch={}", name, epoch);
+    return new RoleAssignment(VolumeRole.BACKUP, epoch);
+  }
+
+  /** The volume as this node serves it, while it is primary here. */
+  public Optional<MirroredVolume> primary(String volume) {
+    return Optional.ofNullable(primaries.get(volume)).map(Primary::volume);
+  }
+
+  /** Refuses everything: this node is primary, a deposed primary must not write here. */
+  private static final RecordApplier FENCE =
+      new RecordApplier() {
+        @Override
+        public void apply(Record record, boolean durable) throws IOException {
+          throw new IOException("primary here, refusing records of " + record.resource());
+        }
+
+        @Override
+        public void sync() {}
+
+        @Override
+        public void beginCopy() throws IOException {
+          throw new IOException("primary here, refusing a copy");
+        }
+
+        @Override
+        public void applyCopy(Record chunk) throws IOException {
+          throw new IOException("primary here, refusing a copy");
+        }
+
+        @Override
+        public void endCopy(History history) throws IOException {
+          throw new IOException("primary here, refusing a copy");
+        }
+      };
 
   /** The role of a mirrored volume this node holds, if any. */
   public Optional<RoleAssignment> role(String volume) {
-    MirroredVolume p = primaries.get(volume);
+    Primary p = primaries.get(volume);
     if (p != null) {
-      return Optional.of(p.role());
+      return Optional.of(p.volume().role());
     }
-    return status(volume).map(s -> new RoleAssignment(s.role(), s.epoch()));
+    return backups.containsKey(volume)
+        ? status(volume).map(s -> new RoleAssignment(s.role(), s.epoch()))
+        : Optional.empty();
+  }
+
+  private static <T> T awaitAgent(CompletableFuture<T> f) throws IOException {
+    try {
+      return f.get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted changing a role");
+    } catch (ExecutionException | TimeoutException e) {
+      Throwable c = e.getCause();
+      if (c instanceof UncheckedIOException u) {
+        throw u.getCause();
+      }
+      throw new IOException("role change failed: " + (c == null ? e : c), e);
+    }
   }
 
   /** Status of a mirrored volume on this node (bounded wait on its agent thread). */
   public Optional<MirrorStatus> status(String volume) {
     CompletableFuture<MirrorStatus> f;
-    MirroredVolume p = primaries.get(volume);
+    Primary p = primaries.get(volume);
     if (p != null) {
-      f = p.status(clock.getAsLong());
+      f = p.volume().status(clock.getAsLong());
     } else if (backups.containsKey(volume)) {
       f =
           replicaHost.call(
@@ -288,6 +433,13 @@ public final class MirrorHost implements AutoCloseable {
   @Override
   public void close() throws IOException {
     List<IOException> failures = new ArrayList<>();
+    for (Primary p : primaries.values()) {
+      try {
+        p.volume().close();
+      } catch (IOException e) {
+        failures.add(e);
+      }
+    }
     peers.values().forEach(PeerConnection::close);
     primaryHost.close();
     replicaHost.close();
@@ -297,9 +449,9 @@ public final class MirrorHost implements AutoCloseable {
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     primaryExecutor.close();
     replicaExecutor.close();
-    for (Volume v : backups.values()) {
+    for (Backup b : backups.values()) {
       try {
-        v.close();
+        b.local().close();
       } catch (IOException e) {
         failures.add(e);
       }

@@ -36,6 +36,8 @@ public final class MirroredVolume implements Volume {
   private final int maxRecordBytes;
   private final long waitNanos;
   private final LongAdder resyncBytes;
+  private volatile boolean demoted;
+  private boolean closed;
 
   /**
    * @param local the local image (what backups receive is applied to it with the same code)
@@ -93,8 +95,23 @@ public final class MirroredVolume implements Volume {
     local.read(offset, length, dst);
   }
 
+  /**
+   * Refuses every later write, trim and flush (the operator demoted this node): a client still
+   * connected gets an error instead of writing into an image that is about to become a replica.
+   */
+  void demote() {
+    demoted = true;
+  }
+
+  private void checkServing() throws IOException {
+    if (demoted) {
+      throw new IOException("volume " + name() + " was demoted on this node");
+    }
+  }
+
   @Override
   public void write(long offset, ByteBuffer src, boolean fua) throws IOException {
+    checkServing();
     List<CompletableFuture<Long>> pending = new ArrayList<>();
     long at = offset;
     while (src.hasRemaining()) {
@@ -120,6 +137,7 @@ public final class MirroredVolume implements Volume {
   }
 
   private void ranged(int kind, long offset, long length, boolean fua) throws IOException {
+    checkServing();
     List<CompletableFuture<Long>> pending = new ArrayList<>();
     long step = Math.max(maxRecordBytes, 1L << 30);
     for (long at = offset; at < offset + length; at += step) {
@@ -151,6 +169,7 @@ public final class MirroredVolume implements Volume {
 
   @Override
   public void flush() throws IOException {
+    checkServing();
     CompletableFuture<Long> barrier =
         host.replicate(
             name(),
@@ -230,8 +249,13 @@ public final class MirroredVolume implements Volume {
         views);
   }
 
+  /** Idempotent: the host closes every primary it still holds, after the catalog or a test may. */
   @Override
-  public void close() throws IOException {
+  public synchronized void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       local.flush();
       persistHistory();

@@ -16,6 +16,7 @@ public final class VolumeReplicaApplier implements RecordApplier {
   private final Volume image;
   private final MirrorFiles files;
   private History applied;
+  private boolean retired;
 
   /**
    * @param image the backup's local image (not exported over NBD while this node is a backup)
@@ -29,6 +30,7 @@ public final class VolumeReplicaApplier implements RecordApplier {
 
   @Override
   public void apply(Record record, boolean durable) throws IOException {
+    checkActive();
     BlockRecords.apply(record, image);
     applied = applied.append(record.epoch(), record.seq());
     if (durable) {
@@ -38,17 +40,22 @@ public final class VolumeReplicaApplier implements RecordApplier {
 
   @Override
   public void sync() throws IOException {
+    if (retired) {
+      return; // the image was handed to the primary side; it syncs it itself
+    }
     image.flush();
     files.writeHistory(applied);
   }
 
   @Override
   public void beginCopy() throws IOException {
+    checkActive();
     files.markInconsistent();
   }
 
   @Override
   public void applyCopy(Record chunk) throws IOException {
+    checkActive();
     if (chunk.kind() != BlockRecords.KIND_COPY) {
       throw new IOException("expected a copy chunk, got " + chunk);
     }
@@ -57,10 +64,27 @@ public final class VolumeReplicaApplier implements RecordApplier {
 
   @Override
   public void endCopy(History history) throws IOException {
+    checkActive();
     image.flush();
     files.writeHistory(history);
     files.clearInconsistent();
     applied = history;
+  }
+
+  /**
+   * Syncs what was applied and stops applying (this node is being promoted): later records for this
+   * image are refused. Returns the history now durable with the image.
+   */
+  History retire() throws IOException {
+    sync();
+    retired = true;
+    return applied;
+  }
+
+  private void checkActive() throws IOException {
+    if (retired) {
+      throw new IOException("this node is no longer a backup of " + image.name());
+    }
   }
 
   /** The history of what was applied (its tail may not be durable yet). */

@@ -181,6 +181,19 @@ public final class PrimaryHost implements AutoCloseable {
     return s;
   }
 
+  /**
+   * Stops running {@code resource}'s stream (the volume was demoted): its ticks stop and later
+   * {@link #replicate}/{@link #call} for it fail until a new stream is registered.
+   */
+  public void unregister(String resource) {
+    ScheduledFuture<?> t = ticks.remove(resource);
+    if (t != null) {
+      t.cancel(false);
+    }
+    streams.remove(resource);
+    waiters.remove(resource);
+  }
+
   @Override
   public void close() {
     ticks.values().forEach(t -> t.cancel(false));

@@ -98,6 +98,20 @@ public final class AdminServer implements AutoCloseable {
     return server;
   }
 
+  /** Adds {@code POST /volume/promote?name=V} and {@code POST /volume/demote?name=V}. */
+  public void volumeCommands(VolumeActions volumes) {
+    for (String verb : new String[] {"promote", "demote"}) {
+      command(
+          "/volume/" + verb,
+          q ->
+              !q.containsKey("name")
+                  ? new AdminActions.Result(400, "name= is required")
+                  : verb.equals("promote")
+                      ? volumes.promote(q.get("name"))
+                      : volumes.demote(q.get("name")));
+    }
+  }
+
   /** The bound port. */
   public int port() {
     return http.getAddress().getPort();

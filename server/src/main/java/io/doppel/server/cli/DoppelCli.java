@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
       MaintenanceCommand.class,
       WitnessCommand.class,
       EventsCommand.class,
+      VolumeCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

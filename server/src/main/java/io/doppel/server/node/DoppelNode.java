@@ -143,6 +143,9 @@ public final class DoppelNode implements AutoCloseable {
       AdminActions actions = cluster == null ? AdminActions.NONE : cluster;
       AdminServer admin =
           resources.add("admin", AdminServer.start(at, metrics, this::status, actions));
+      if (mirrors != null) {
+        admin.volumeCommands(mirrors);
+      }
       adminPort = admin.port();
     }
   }
@@ -185,7 +188,8 @@ public final class DoppelNode implements AutoCloseable {
     volumes = catalog;
     NbdServer nbd =
         resources.add(
-            "nbd server", new NbdServer(BlockWiring.server(config.nbd()), catalog, metrics));
+            "nbd server",
+            new NbdServer(BlockWiring.server(config.nbd()), mirror.lookup(catalog), metrics));
     nbd.start();
     nbdPort = nbd.port();
   }

@@ -3,26 +3,39 @@ package io.doppel.server.node;
 import io.doppel.block.mirror.MirrorHost;
 import io.doppel.block.mirror.MirrorSettings;
 import io.doppel.block.mirror.MirrorStatus;
+import io.doppel.block.mirror.RoleAssignment;
 import io.doppel.block.mirror.VolumeRole;
+import io.doppel.block.volume.FileVolume;
+import io.doppel.block.volume.Volume;
 import io.doppel.block.volume.VolumeCatalog.VolumeDecorator;
+import io.doppel.block.volume.VolumeLookup;
 import io.doppel.metrics.MetricRegistry;
+import io.doppel.server.admin.AdminActions;
+import io.doppel.server.admin.VolumeActions;
 import io.doppel.server.config.DoppelConfig;
 import io.doppel.server.config.ReplicationConfig;
 import io.doppel.server.config.VolumeConfig;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Wires mirrored volumes ({@code nodes = [...]} plus {@code [replication]}) onto the block module's
  * {@link MirrorHost}: the primary's volumes are decorated with a mirrored volume, a backup's are
- * opened for the replica server and <em>not exported</em> over NBD. Static roles: {@code role}
- * overrides, else the first node listed is primary.
+ * opened for the replica server and <em>not exported</em> over NBD. Start-up roles: {@code role}
+ * overrides, else the first node listed is primary; the operator moves them at run time ({@link
+ * #promote}, {@link #demote}). Mirrored volumes are opened here, not by the volume catalog, and the
+ * NBD server finds them through {@link #lookup}, which asks the host for the current role.
  */
-final class MirrorWiring implements AutoCloseable {
+final class MirrorWiring implements AutoCloseable, VolumeActions {
+  private static final Logger LOG = LoggerFactory.getLogger(MirrorWiring.class);
+
   private final MirrorHost host;
   private final Map<String, VolumeRole> roles;
   private final Map<String, VolumeConfig> volumes;
@@ -72,8 +85,18 @@ final class MirrorWiring implements AutoCloseable {
                     .unstarted(r));
     try {
       for (VolumeConfig v : mirrored.values()) {
+        List<String> others = v.nodes().stream().filter(n -> !n.equals(self)).toList();
         if (roles.get(v.name()) == VolumeRole.BACKUP) {
-          host.openBackup(v.name(), v.path(), v.sizeBytes());
+          host.openBackup(v.name(), v.path(), v.sizeBytes(), others, 0);
+        } else {
+          java.nio.file.Files.createDirectories(v.path().toAbsolutePath().getParent());
+          FileVolume local = FileVolume.createOrOpen(v.name(), v.path(), v.sizeBytes(), false);
+          try {
+            host.openPrimary(local, v.path(), others);
+          } catch (IOException | RuntimeException e) {
+            local.close();
+            throw e;
+          }
         }
       }
       host.start();
@@ -94,21 +117,70 @@ final class MirrorWiring implements AutoCloseable {
     return v.nodes().get(0).equals(self) ? VolumeRole.PRIMARY : VolumeRole.BACKUP;
   }
 
-  /** Whether the volume is served over NBD here (not while this node is its backup). */
+  /** Whether the volume catalog opens it: mirrored volumes are opened (and served) here. */
   boolean exported(VolumeConfig v) {
-    return roles.get(v.name()) != VolumeRole.BACKUP;
+    return !volumes.containsKey(v.name());
   }
 
-  /** Wraps this node's primary volumes in a mirrored volume; others pass through. */
+  /** No decoration: the catalog holds only unmirrored volumes. */
   VolumeDecorator decorator() {
-    return (def, local) -> {
-      VolumeConfig v = volumes.get(def.name());
-      if (v == null || roles.get(def.name()) != VolumeRole.PRIMARY) {
-        return local;
+    return (def, local) -> local;
+  }
+
+  /** The NBD server's view: the catalog plus the mirrored volumes this node is primary of now. */
+  VolumeLookup lookup(VolumeLookup catalog) {
+    return new VolumeLookup() {
+      @Override
+      public Optional<Volume> find(String name) {
+        if (volumes.containsKey(name)) {
+          return host.primary(name).map(Volume.class::cast);
+        }
+        return catalog.find(name);
       }
-      List<String> backups = v.nodes().stream().filter(n -> !n.equals(self)).toList();
-      return host.openPrimary(local, v.path(), backups);
+
+      @Override
+      public List<String> names() {
+        List<String> out = new ArrayList<>(catalog.names());
+        volumes.keySet().stream().filter(n -> host.primary(n).isPresent()).forEach(out::add);
+        return out;
+      }
     };
+  }
+
+  @Override
+  public AdminActions.Result promote(String volume) {
+    return change(volume, VolumeRole.PRIMARY);
+  }
+
+  @Override
+  public AdminActions.Result demote(String volume) {
+    return change(volume, VolumeRole.BACKUP);
+  }
+
+  private AdminActions.Result change(String volume, VolumeRole role) {
+    if (host == null || !volumes.containsKey(volume)) {
+      return new AdminActions.Result(404, "no mirrored volume " + volume + " on this node");
+    }
+    try {
+      RoleAssignment before = host.role(volume).orElseThrow();
+      RoleAssignment now = host.changeRole(volume, new RoleAssignment(role, 0));
+      String what = before.role() == now.role() ? "already " : "now ";
+      return new AdminActions.Result(
+          200,
+          "volume "
+              + volume
+              + " is "
+              + what
+              + now.role().name().toLowerCase(java.util.Locale.ROOT)
+              + " on "
+              + self
+              + " in epoch "
+              + now.epoch());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("event=role_change_failed volume={} to={} cause={}", volume, role, e.toString());
+      return new AdminActions.Result(
+          409, "cannot make " + volume + " " + role + ": " + e.getMessage());
+    }
   }
 
   /** The volume's mirror status, empty when it is not mirrored. */
