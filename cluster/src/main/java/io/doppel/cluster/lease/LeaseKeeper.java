@@ -61,6 +61,10 @@ public final class LeaseKeeper {
   private long requestSeq;
   private Optional<NodeId> lastHolder;
   private Optional<NodeId> handoverFrom = Optional.empty();
+  private LeaseRelease handoverReceived; // the release that named this node, while standing on it
+  private LeaseRelease releaseSent; // our own release, resent until the successor holds
+  private long releaseResendNanos;
+  private long releaseUntilNanos;
   private boolean sticky;
   private boolean failoverNotConfiguredSent;
   private Boolean quorumReachable;
@@ -137,8 +141,8 @@ public final class LeaseKeeper {
           case PRIMARY -> primaryWork(now);
           case CANDIDATE -> candidateWork(now);
           case FENCING -> fencingWork(now);
-          case FOLLOWER -> followerWork(now);
-          case MAINTENANCE -> 0;
+          case FOLLOWER -> resendRelease(now) + followerWork(now);
+          case MAINTENANCE -> resendRelease(now);
         };
   }
 
@@ -191,15 +195,44 @@ public final class LeaseKeeper {
     Epoch held = epoch;
     move(next, now, reason);
     LeaseRelease release = new LeaseRelease(self, resource, held, successor);
+    ctx.voter().onRelease(release, now);
+    sendRelease(release);
+    // Give the successor the first chance before this node would stand again.
+    backoffUntilNanos = now + 2 * definition.timings().leaseDurationNanos();
+    releaseSent = release;
+    releaseUntilNanos = backoffUntilNanos;
+    releaseResendNanos = now + definition.timings().heartbeatIntervalNanos();
+  }
+
+  private void sendRelease(LeaseRelease release) {
     for (NodeId v : definition.voters(resource)) {
-      if (v.equals(self)) {
-        ctx.voter().onRelease(release, now);
-      } else {
+      if (!v.equals(self)) {
         sendAllLinks(v, release);
       }
     }
-    // Give the successor the first chance before this node would stand again.
-    backoffUntilNanos = now + 2 * definition.timings().leaseDurationNanos();
+  }
+
+  /**
+   * Datagrams get lost: repeat our release every heartbeat until a newer holder is advertised (or
+   * the successor's chance is over). Repeats are harmless: a voter acts on a release only while its
+   * recorded promise is still the released one.
+   */
+  private int resendRelease(long now) {
+    if (releaseSent == null) {
+      return 0;
+    }
+    var adv = ctx.membership().advertisedHolder(resource, now);
+    if (now >= releaseUntilNanos
+        || adv.map(h -> h.epoch().isAfter(releaseSent.epoch())).orElse(false)) {
+      releaseSent = null;
+      return 0;
+    }
+    if (now < releaseResendNanos) {
+      return 0;
+    }
+    releaseResendNanos = now + definition.timings().heartbeatIntervalNanos();
+    sendRelease(releaseSent);
+    return 1;
   }
 
   /** Manual failover; true if this node held the role and released it. */
@@ -350,6 +383,9 @@ public final class LeaseKeeper {
     rounds.clear();
     move(Role.CANDIDATE, now, "no live holder");
     candidacyDeadlineNanos = now + 3 * definition.timings().heartbeatIntervalNanos();
+    if (handoverFrom.isPresent() && handoverReceived != null) {
+      sendRelease(handoverReceived); // a voter may not have the holder's copy yet
+    }
     startRound(true, now);
     return 1;
   }
@@ -368,6 +404,7 @@ public final class LeaseKeeper {
 
   private void failCandidacy(long now, String reason) {
     handoverFrom = Optional.empty();
+    handoverReceived = null;
     fencing = null;
     fenced.clear();
     move(Role.FOLLOWER, now, reason);
@@ -507,6 +544,8 @@ public final class LeaseKeeper {
                         && ctx.membership().peerState(h) != PeerState.SHUT_DOWN)
             .orElse(false);
     handoverFrom = Optional.empty();
+    handoverReceived = null;
+    releaseSent = null;
     lastHolder = Optional.of(self);
     move(
         Role.PRIMARY,
@@ -553,11 +592,22 @@ public final class LeaseKeeper {
     if (role.state() != Role.CANDIDATE || round == null || !r.epoch().equals(epoch)) {
       return;
     }
+    if (releasePending(r)) {
+      return; // the holder's release has not reached that voter yet; the next round asks again
+    }
     round.refusals.add(r.from());
     int voters = definition.voters(resource).size();
     if (round.refusals.size() > voters - definition.promoteQuorum(resource) && !needsFencing()) {
       failCandidacy(now, "refused by " + round.refusals);
     }
+  }
+
+  /** A refusal only because the voter still holds the promise our predecessor released to us. */
+  private boolean releasePending(LeaseRefuse r) {
+    LeaseRelease rel = handoverReceived;
+    return rel != null
+        && r.promisedTo().map(rel.from()::equals).orElse(false)
+        && r.promised().equals(rel.epoch());
   }
 
   /**
@@ -566,8 +616,10 @@ public final class LeaseKeeper {
    */
   public void onPeerRequest(NodeId from, long now) {
     int theirs = spec.rank(from);
-    if (theirs >= 0 && theirs < spec.rank(self)) {
-      lastBetterActiveNanos = now;
+    boolean namedByUs =
+        releaseSent != null && releaseSent.successor().map(from::equals).orElse(false);
+    if ((theirs >= 0 && theirs < spec.rank(self)) || namedByUs) {
+      lastBetterActiveNanos = now; // a successor we named stands: do not compete with it
     }
   }
 
@@ -580,6 +632,7 @@ public final class LeaseKeeper {
     learn(r.epoch(), now);
     if (r.successor().map(self::equals).orElse(false) && role.state() == Role.FOLLOWER) {
       handoverFrom = Optional.of(r.from());
+      handoverReceived = r;
     } else {
       backoffUntilNanos =
           Math.max(backoffUntilNanos, now + definition.timings().leaseDurationNanos());

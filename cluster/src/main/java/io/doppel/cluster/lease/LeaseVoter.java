@@ -13,8 +13,10 @@ import io.doppel.cluster.message.Message.LeaseRequest;
 import io.doppel.cluster.state.ResourceRoleState;
 import io.doppel.cluster.state.RoleBook;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One member's vote on the leases of the resources it votes on (its own, or all even-sized ones for
@@ -32,6 +34,8 @@ public final class LeaseVoter {
   private final RoleBook book;
   private final ClusterStats stats;
   private final Map<ResourceId, Long> expiresAt = new HashMap<>();
+  // Resources whose recorded promise its holder released: nothing of ours can still run for them.
+  private final Set<ResourceId> released = new HashSet<>();
   private final long quietUntilNanos;
 
   public LeaseVoter(
@@ -57,6 +61,9 @@ public final class LeaseVoter {
     boolean sameHolder = s.promisedTo().map(req.from()::equals).orElse(false);
     long lease = definition.timings().leaseDurationNanos();
     if (req.epoch().equals(s.promisedEpoch()) && sameHolder) {
+      if (released.contains(r)) {
+        return refuse(req, s); // a late renewal must not re-arm a promise its holder gave up
+      }
       expiresAt.merge(r, nowNanos + lease, Math::max);
       return grant(req);
     }
@@ -66,7 +73,10 @@ public final class LeaseVoter {
     }
     // The restart quiet period only matters if this voter ever promised anything: promises are
     // saved before they are given, so an empty record means no grant can still be running.
-    boolean quiet = nowNanos < quietUntilNanos && s.promisedTo().isPresent();
+    // A release of the recorded promise ends the quiet period too: promises are given one after
+    // the other, so the recorded one is the only one that could still run.
+    boolean quiet =
+        nowNanos < quietUntilNanos && s.promisedTo().isPresent() && !released.contains(r);
     if (!sameHolder && (promiseActive(r, nowNanos) || quiet)) {
       return refuse(req, s);
     }
@@ -74,15 +84,20 @@ public final class LeaseVoter {
       return refuse(req, s); // not durable: a promise we could forget is no promise
     }
     expiresAt.put(r, nowNanos + lease);
+    released.remove(r);
     return grant(req);
   }
 
-  /** The holder stepped down: its promise no longer blocks a successor. */
+  /**
+   * The holder stepped down (it stopped believing before sending): its promise no longer blocks a
+   * successor, even during the restart quiet period, and later renewals of that epoch are refused.
+   */
   public void onRelease(LeaseRelease rel, long nowNanos) {
     ResourceRoleState s = book.get(rel.resource());
     if (rel.epoch().equals(s.promisedEpoch())
         && s.promisedTo().map(rel.from()::equals).orElse(false)) {
       expiresAt.remove(rel.resource());
+      released.add(rel.resource());
     } else {
       stats.stale();
     }
