@@ -86,9 +86,19 @@ final class NetnsLab implements AutoCloseable {
     run("ip", "-n", ns(member), "link", "set", "eth" + i, up ? "up" : "down");
   }
 
-  /** The output of {@code ip -n NS addr show}. */
+  /**
+   * The output of {@code ip -n NS addr show}. A failing {@code ip} (seen once in a while next to
+   * other netns commands) is retried, never read as "no addresses".
+   */
   String addresses(String member) throws IOException {
-    return Exec.run(CMD, List.of("ip", "-n", ns(member), "addr", "show")).stdoutText();
+    ExecResult r = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      r = Exec.run(CMD, List.of("ip", "-n", ns(member), "addr", "show"));
+      if (r.exitCode() == 0) {
+        return r.stdoutText();
+      }
+    }
+    throw new IOException("ip -n " + ns(member) + " addr show failed: " + r);
   }
 
   private void addNs(String ns) throws IOException {
