@@ -295,10 +295,13 @@ public final class MirrorHost implements AutoCloseable {
       v = openPrimary(local, b.image(), b.others(), Math.max(minEpoch, t.knownEpoch() + 1));
     } catch (IOException | RuntimeException e) {
       local.close();
+      // Neither backup nor primary here now: the retired applier's agent must not keep ticking.
+      replicaHost.unregister(name);
       throw e;
     }
     // Keep answering the old primary, now in our epoch: its stale messages are refused (counted),
     // and a restarted one sees our history and finds the fork (split brain) instead of resyncing.
+    // Registering replaces the retired applier's agent (its ticks stop) with this fence.
     registerReplica(name, t.history(), false, v.role().epoch(), FENCE);
     LOG.info(
         "event=mirror_promoted volume={} epoch={} last_seq={}",
@@ -318,7 +321,13 @@ public final class MirrorHost implements AutoCloseable {
       primaryHost.unregister(name);
     }
     Files.deleteIfExists(new MirrorFiles(p.image()).dirtyMap());
-    openBackup(name, p.image(), size, p.others(), epoch);
+    try {
+      // Replaces the fence agent this node ran while primary (if it was promoted here).
+      openBackup(name, p.image(), size, p.others(), epoch);
+    } catch (IOException | RuntimeException e) {
+      replicaHost.unregister(name); // held in no role now: stop the fence agent
+      throw e;
+    }
     LOG.info("event=mirror_demoted volume={} epoch={}", name, epoch);
     return new RoleAssignment(VolumeRole.BACKUP, epoch);
   }

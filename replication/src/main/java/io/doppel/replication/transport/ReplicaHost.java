@@ -23,9 +23,11 @@ public final class ReplicaHost implements ReplicaServer.Inbound, AutoCloseable {
   private final OrderedExecutor executor;
   private final LongSupplier clock;
   private final TransportConfig config;
-  private final Map<String, ReplicaApplier> appliers = new ConcurrentHashMap<>();
+  private final Map<String, Agent> agents = new ConcurrentHashMap<>();
   private final Map<String, MessageSink> replyTo = new ConcurrentHashMap<>();
-  private final Map<String, ScheduledFuture<?>> ticks = new ConcurrentHashMap<>();
+
+  /** A registered agent and its periodic tick (cancelled when the agent is replaced or retired). */
+  private record Agent(ReplicaApplier applier, ScheduledFuture<?> tick) {}
 
   public ReplicaHost(OrderedExecutor executor, LongSupplier clock, TransportConfig config) {
     this.executor = executor;
@@ -43,14 +45,46 @@ public final class ReplicaHost implements ReplicaServer.Inbound, AutoCloseable {
     };
   }
 
+  /**
+   * Runs {@code applier} for {@code resource}, replacing (and stopping the ticks of) any agent
+   * already registered for it. From the moment this returns only the new agent gets messages and
+   * ticks: every delivery looks the agent up again on the resource's thread.
+   */
   public void register(String resource, ReplicaApplier applier) {
-    appliers.put(resource, applier);
-    ticks.put(
+    // Swap under the map's per-key lock so two concurrent registrations cannot both keep ticking.
+    agents.compute(
         resource,
-        executor.scheduleTicks(resource, () -> tick(resource, applier), config.tickNanos()));
+        (r, old) -> {
+          if (old != null) {
+            old.tick().cancel(false);
+          }
+          return new Agent(
+              applier, executor.scheduleTicks(r, () -> tick(r, applier), config.tickNanos()));
+        });
+  }
+
+  /**
+   * Stops running {@code resource}'s agent (retired by a role change): its ticks are cancelled and
+   * later messages for it are dropped. Idempotent.
+   */
+  public void unregister(String resource) {
+    Agent old = agents.remove(resource);
+    if (old != null) {
+      old.tick().cancel(false);
+      replyTo.remove(resource);
+    }
+  }
+
+  /** The agent registered for {@code resource} (resource thread), or null. */
+  private ReplicaApplier current(String resource) {
+    Agent a = agents.get(resource);
+    return a == null ? null : a.applier();
   }
 
   private void tick(String resource, ReplicaApplier applier) {
+    if (current(resource) != applier) {
+      return; // replaced or unregistered while this tick was already queued
+    }
     try {
       applier.doWork(clock.getAsLong());
     } catch (RuntimeException e) {
@@ -60,27 +94,41 @@ public final class ReplicaHost implements ReplicaServer.Inbound, AutoCloseable {
 
   @Override
   public void onMessage(ReplicationMessage m, MessageSink reply) {
-    ReplicaApplier applier = appliers.get(m.resource());
-    if (applier == null) {
+    if (!agents.containsKey(m.resource())) {
       return; // not a resource this node replicates; the primary keeps probing
     }
     executor.execute(
         m.resource(),
         () -> {
-          replyTo.put(m.resource(), reply);
-          applier.onMessage(m, clock.getAsLong());
+          // Looked up here, not when queued: a message must not reach an agent retired meanwhile.
+          ReplicaApplier applier = current(m.resource());
+          if (applier != null) {
+            replyTo.put(m.resource(), reply);
+            applier.onMessage(m, clock.getAsLong());
+          }
         });
   }
 
-  /** Runs {@code f} on the resource's thread (status, tests). */
+  /**
+   * Runs {@code f} on the resource's thread (status, tests) with the agent registered there then,
+   * or null when none is.
+   */
   public <T> CompletableFuture<T> call(String resource, Function<ReplicaApplier, T> f) {
     CompletableFuture<T> out = new CompletableFuture<>();
-    executor.execute(resource, () -> out.complete(f.apply(appliers.get(resource))));
+    executor.execute(
+        resource,
+        () -> {
+          try {
+            out.complete(f.apply(current(resource)));
+          } catch (RuntimeException e) {
+            out.completeExceptionally(e);
+          }
+        });
     return out;
   }
 
   @Override
   public void close() {
-    ticks.values().forEach(t -> t.cancel(false));
+    agents.values().forEach(a -> a.tick().cancel(false));
   }
 }
