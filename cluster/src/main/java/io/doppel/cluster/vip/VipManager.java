@@ -33,10 +33,19 @@ import org.slf4j.LoggerFactory;
  * <p>At start every address is removed once (failures ignored): a node that crashed while primary
  * may still carry it, and a starting node never holds a lease (DESIGN.md rule 6).
  *
- * <p>Metrics: {@code doppel_vip_commands_total{op,outcome}}, {@code doppel_vip_held}.
+ * <p>While an address is held, the check command runs every {@code presenceInterval} (on the same
+ * thread, bounded by the command timeout): something outside (an admin, a network manager, {@code
+ * ip addr flush}) may remove it, and then clients cannot reach a primary that still has its lease.
+ * A missing address is added and announced again; a check that fails changes nothing.
+ *
+ * <p>Metrics: {@code doppel_vip_commands_total{op,outcome}} (op {@code check} has outcomes {@code
+ * ok}, {@code missing}, {@code failed}, {@code timeout}), {@code doppel_vip_held}.
  */
 public final class VipManager implements RoleListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VipManager.class);
+
+  /** How often a held address is checked unless told otherwise. */
+  public static final Duration DEFAULT_PRESENCE_INTERVAL = Duration.ofSeconds(5);
 
   private final Map<ResourceId, VirtualAddress> addresses = new LinkedHashMap<>();
   private final VipCommands commands;
@@ -49,16 +58,14 @@ public final class VipManager implements RoleListener, AutoCloseable {
   private final Set<ResourceId> held = ConcurrentHashMap.newKeySet();
   private final Map<String, io.doppel.metrics.Counter> counters = new ConcurrentHashMap<>();
   private final Map<ResourceId, Long> retryAfter = new ConcurrentHashMap<>();
+  private final Map<ResourceId, Long> nextPresenceCheck = new ConcurrentHashMap<>();
   private final ScheduledExecutorService executor;
   private final java.util.concurrent.ExecutorService announcer;
   private final long retryDelayNanos;
+  private final long presenceIntervalNanos;
   private volatile boolean closed;
 
-  /**
-   * @param clock nanoseconds on the same clock as the {@link LeaseView}'s deadlines
-   * @param checkInterval how often the deadlines are checked without a role change
-   * @param threads makes the manager's one thread (the runner supplies it: no ambient threads)
-   */
+  /** As the full constructor, checking a held address's presence every 5 seconds. */
   public VipManager(
       List<VirtualAddress> addresses,
       VipCommands commands,
@@ -69,6 +76,41 @@ public final class VipManager implements RoleListener, AutoCloseable {
       Duration checkInterval,
       MetricRegistry metrics,
       java.util.concurrent.ThreadFactory threads) {
+    this(
+        addresses,
+        commands,
+        runner,
+        leases,
+        clock,
+        commandTimeout,
+        checkInterval,
+        DEFAULT_PRESENCE_INTERVAL,
+        metrics,
+        threads);
+  }
+
+  /**
+   * @param clock nanoseconds on the same clock as the {@link LeaseView}'s deadlines
+   * @param checkInterval how often the deadlines are checked without a role change
+   * @param presenceInterval how often a held address is checked to still be on its interface
+   *     (measured on {@code clock}); zero disables the check
+   * @param threads makes the manager's one thread (the runner supplies it: no ambient threads)
+   */
+  public VipManager(
+      List<VirtualAddress> addresses,
+      VipCommands commands,
+      CommandRunner runner,
+      LeaseView leases,
+      LongSupplier clock,
+      Duration commandTimeout,
+      Duration checkInterval,
+      Duration presenceInterval,
+      MetricRegistry metrics,
+      java.util.concurrent.ThreadFactory threads) {
+    if (presenceInterval.isNegative()) {
+      throw new IllegalArgumentException("presence check interval must not be negative");
+    }
+    this.presenceIntervalNanos = presenceInterval.toNanos();
     addresses.forEach(a -> this.addresses.put(a.resource(), a));
     this.commands = commands;
     this.runner = runner;
@@ -138,6 +180,9 @@ public final class VipManager implements RoleListener, AutoCloseable {
       long now = clock.getAsLong();
       boolean want = wanted(r, now);
       if (want == held.contains(r)) {
+        if (want) {
+          checkPresence(r, now);
+        }
         return;
       }
       if (!want) {
@@ -152,11 +197,12 @@ public final class VipManager implements RoleListener, AutoCloseable {
 
   private void take(ResourceId r, long now) {
     VirtualAddress a = addresses.get(r);
-    if (!run("add", VipCommands.expand(commands.add(), a), a)) {
+    if (!run("add", VipCommands.expand(commands.add(), a), a).ok()) {
       retryAfter.put(r, now + retryDelayNanos);
       return;
     }
     held.add(r);
+    nextPresenceCheck.put(r, now + presenceIntervalNanos);
     LOG.info("event=vip_added resource={} address={} interface={}", r, a.cidr(), a.interfaceName());
     List<String> announce = VipCommands.expand(commands.announce(), a);
     if (!announce.isEmpty()) {
@@ -174,7 +220,48 @@ public final class VipManager implements RoleListener, AutoCloseable {
     VirtualAddress a = addresses.get(r);
     run("del", VipCommands.expand(commands.delete(), a), a);
     held.remove(r); // even when del failed: retrying cannot be worse than a stale belief
+    nextPresenceCheck.remove(r);
     LOG.info("event=vip_removed resource={} address={} reason=\"{}\"", r, a.cidr(), why);
+  }
+
+  /**
+   * Runs the check command for held {@code r} when it is due; re-adds the address when the check
+   * says it is gone. A failed check is only counted and logged: it cannot tell either way.
+   */
+  private void checkPresence(ResourceId r, long now) {
+    VirtualAddress a = addresses.get(r);
+    List<String> argv = VipCommands.expand(commands.check(), a);
+    if (presenceIntervalNanos == 0
+        || argv.isEmpty()
+        || now < nextPresenceCheck.getOrDefault(r, Long.MIN_VALUE)) {
+      return;
+    }
+    nextPresenceCheck.put(r, now + presenceIntervalNanos);
+    CommandRunner.Result res = runner.run(argv, Map.of(), commandTimeout);
+    if (!res.ok()) {
+      count("check", res.timedOut() ? "timeout" : "failed");
+      LOG.warn(
+          "event=vip_check_failed resource={} address={} exit={} timed_out={} output=\"{}\"",
+          r,
+          a.cidr(),
+          res.exitCode(),
+          res.timedOut(),
+          res.output());
+      return;
+    }
+    if (!res.output().isBlank()) {
+      count("check", "ok");
+      return;
+    }
+    count("check", "missing");
+    LOG.warn(
+        "event=vip_missing resource={} address={} interface={} action=re_add",
+        r,
+        a.cidr(),
+        a.interfaceName());
+    held.remove(r); // take() adds it back, or leaves it to the retry path when the add fails
+    retryAfter.remove(r);
+    take(r, now);
   }
 
   private void removeStale() {
@@ -185,7 +272,7 @@ public final class VipManager implements RoleListener, AutoCloseable {
     }
   }
 
-  private boolean run(String op, List<String> argv, VirtualAddress a) {
+  private CommandRunner.Result run(String op, List<String> argv, VirtualAddress a) {
     CommandRunner.Result res = runner.run(argv, Map.of(), commandTimeout);
     count(op, res.ok() ? "ok" : res.timedOut() ? "timeout" : "failed");
     if (!res.ok()) {
@@ -198,7 +285,7 @@ public final class VipManager implements RoleListener, AutoCloseable {
           res.timedOut(),
           res.output());
     }
-    return res.ok();
+    return res;
   }
 
   private void count(String op, String outcome) {

@@ -25,7 +25,11 @@ class VipManagerTest {
   final List<String> ran = new CopyOnWriteArrayList<>();
   final AtomicLong clock = new AtomicLong(1_000_000_000L);
   final FakeLeases leases = new FakeLeases();
+  final java.util.concurrent.atomic.AtomicInteger clockReads =
+      new java.util.concurrent.atomic.AtomicInteger();
   volatile int addExit;
+  volatile int checkExit;
+  volatile String checkOutput = "2: eth0    inet 10.99.0.10/24 scope global eth0";
   MetricRegistry metrics;
   VipManager vip;
 
@@ -73,27 +77,79 @@ class VipManagerTest {
   @BeforeEach
   void start() {
     metrics = new MetricRegistry();
+    vip = create(null); // the constructor the server uses: presence checked every 5 s
+  }
+
+  /** A started manager; {@code presence} null selects the constructor without it. */
+  private VipManager create(Duration presence) {
     CommandRunner fake =
         (argv, env, timeout) -> {
           String line = String.join(" ", argv);
           ran.add(line);
+          if (line.startsWith("ip -o addr show")) {
+            return new CommandRunner.Result(checkExit, false, checkExit == 0 ? checkOutput : "");
+          }
           int exit = line.startsWith("ip addr add") ? addExit : line.startsWith("arping") ? 1 : 0;
           return new CommandRunner.Result(exit, false, "");
         };
-    vip =
-        new VipManager(
-                List.of(new VirtualAddress(VS1, "10.99.0.10/24", "eth0")),
+    List<VirtualAddress> addresses = List.of(new VirtualAddress(VS1, "10.99.0.10/24", "eth0"));
+    java.util.function.LongSupplier counted =
+        () -> {
+          clockReads.incrementAndGet();
+          return clock.get();
+        };
+    Duration timeout = Duration.ofSeconds(1);
+    Duration every = Duration.ofMillis(10);
+    java.util.concurrent.ThreadFactory threads = Thread.ofPlatform().daemon().factory();
+    VipManager m =
+        presence == null
+            ? new VipManager(
+                addresses,
                 VipCommands.DEFAULTS,
                 fake,
                 leases,
-                clock::get,
-                Duration.ofSeconds(1),
-                Duration.ofMillis(10),
+                counted,
+                timeout,
+                every,
                 metrics,
-                Thread.ofPlatform().daemon().factory())
-            .start();
+                threads)
+            : new VipManager(
+                addresses,
+                VipCommands.DEFAULTS,
+                fake,
+                leases,
+                counted,
+                timeout,
+                every,
+                presence,
+                metrics,
+                threads);
+    m.start();
     waitFor(() -> ran.contains("ip addr del 10.99.0.10/24 dev eth0"));
     ran.clear(); // the start-up cleanup
+    return m;
+  }
+
+  /** Replaces the manager with one that checks presence every 100 ms of the test clock. */
+  private void checkingEvery100ms() {
+    vip.close();
+    leases.listeners.clear();
+    metrics = new MetricRegistry();
+    ran.clear();
+    vip = create(Duration.ofMillis(100));
+  }
+
+  /** Promotes, waits for add and announce, then forgets those commands. */
+  private void promoteAndSettle() {
+    promote();
+    waitFor(() -> vip.held().contains(VS1) && ran.size() >= 2); // added and announced
+    ran.clear();
+  }
+
+  /** Waits for several passes of the manager's loop (each reads the clock). */
+  private void waitForPasses() {
+    int seen = clockReads.get();
+    waitFor(() -> clockReads.get() > seen + 5);
   }
 
   @AfterEach
@@ -158,6 +214,74 @@ class VipManagerTest {
     vip.close();
     assertThat(vip.held()).isEmpty();
     assertThat(ran).last().isEqualTo("ip addr del 10.99.0.10/24 dev eth0");
+  }
+
+  @Test
+  void reAddsAndReannouncesAnAddressRemovedFromOutside() {
+    checkingEvery100ms();
+    promoteAndSettle();
+    checkOutput = ""; // someone ran "ip addr flush"
+    clock.addAndGet(200_000_000L);
+    waitFor(() -> ran.size() >= 3);
+    waitForPasses();
+    assertThat(ran)
+        .containsExactly(
+            "ip -o addr show dev eth0 to 10.99.0.10",
+            "ip addr add 10.99.0.10/24 dev eth0",
+            "arping -U -c 3 -i eth0 -S 10.99.0.10 10.99.0.10");
+    assertThat(vip.held()).containsExactly(VS1);
+    assertThat(metrics.scrape())
+        .contains("doppel_vip_commands_total{op=\"check\",outcome=\"missing\"} 1");
+  }
+
+  @Test
+  void aPresentAddressIsLeftAlone() {
+    checkingEvery100ms();
+    promoteAndSettle();
+    clock.addAndGet(200_000_000L);
+    waitFor(() -> !ran.isEmpty());
+    waitForPasses();
+    assertThat(ran).containsExactly("ip -o addr show dev eth0 to 10.99.0.10");
+    assertThat(vip.held()).containsExactly(VS1);
+    assertThat(metrics.scrape()).contains("op=\"check\",outcome=\"ok\"");
+  }
+
+  @Test
+  void aFailedCheckChangesNothing() {
+    checkingEvery100ms();
+    promoteAndSettle();
+    checkExit = 1; // e.g. "Device does not exist": cannot tell, so do nothing
+    clock.addAndGet(200_000_000L);
+    waitFor(() -> !ran.isEmpty());
+    waitForPasses();
+    assertThat(ran).containsExactly("ip -o addr show dev eth0 to 10.99.0.10");
+    assertThat(vip.held()).containsExactly(VS1);
+    assertThat(metrics.scrape()).contains("op=\"check\",outcome=\"failed\"");
+  }
+
+  @Test
+  void neverChecksWhileNotPrimary() {
+    checkingEvery100ms();
+    clock.addAndGet(200_000_000L); // never promoted
+    waitForPasses();
+    promoteAndSettle();
+    leases.until = Optional.empty();
+    leases.change(VS1, Role.PRIMARY, Role.FOLLOWER);
+    waitFor(() -> vip.held().isEmpty());
+    clock.addAndGet(200_000_000L); // demoted
+    waitForPasses();
+    assertThat(ran).containsExactly("ip addr del 10.99.0.10/24 dev eth0");
+    assertThat(metrics.scrape()).doesNotContain("op=\"check\"");
+  }
+
+  @Test
+  void theDefaultCheckFollowsTheAddTemplate() {
+    assertThat(new VipCommands("ip addr add {address} dev {interface}", "", "x").check())
+        .isEqualTo(VipCommands.IP_CHECK);
+    assertThat(new VipCommands("touch /m/{ip}", "", "rm -f /m/{ip}").check()).isEmpty();
+    VirtualAddress a = new VirtualAddress(VS1, "10.0.0.1/16", "br0");
+    assertThat(VipCommands.expand(VipCommands.DEFAULTS.check(), a))
+        .containsExactly("ip", "-o", "addr", "show", "dev", "br0", "to", "10.0.0.1");
   }
 
   @Test
