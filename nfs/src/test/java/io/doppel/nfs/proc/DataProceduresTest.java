@@ -11,10 +11,6 @@ import io.doppel.fs.SetAttributes;
 import io.doppel.fs.Stability;
 import io.doppel.fs.TimeChange;
 import io.doppel.fs.Wcc;
-import io.doppel.nfs.Access;
-import io.doppel.nfs.ClientMatch;
-import io.doppel.nfs.ClientRule;
-import io.doppel.nfs.Squash;
 import io.doppel.nfs.wire.AttrCodec;
 import io.doppel.nfs.wire.NfsArgs;
 import io.doppel.nfs.wire.NfsStatus;
@@ -22,7 +18,6 @@ import io.doppel.rpc.xdr.XdrDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -38,12 +33,7 @@ class DataProceduresTest {
 
   @BeforeEach
   void open() throws Exception {
-    h =
-        new NfsHarness(
-            dir,
-            List.of(
-                new ClientRule(
-                    ClientMatch.parse("*"), Access.READ_WRITE, Squash.NONE, 65534, 65534)));
+    h = new NfsHarness(dir, NfsHarness.EVERYONE_READ_WRITE);
     root = h.root();
   }
 

@@ -4,10 +4,6 @@ import static io.doppel.nfs.proc.NfsHarness.ROOT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.doppel.fs.Attributes;
-import io.doppel.nfs.Access;
-import io.doppel.nfs.ClientMatch;
-import io.doppel.nfs.ClientRule;
-import io.doppel.nfs.Squash;
 import io.doppel.nfs.wire.AttrCodec;
 import io.doppel.nfs.wire.NfsArgs;
 import io.doppel.nfs.wire.NfsStatus;
@@ -29,12 +25,7 @@ class DirectoryListingTest {
 
   @BeforeEach
   void open() throws Exception {
-    h =
-        new NfsHarness(
-            dir,
-            List.of(
-                new ClientRule(
-                    ClientMatch.parse("*"), Access.READ_WRITE, Squash.NONE, 65534, 65534)));
+    h = new NfsHarness(dir, NfsHarness.EVERYONE_READ_WRITE);
     root = h.root();
   }
 

@@ -4,13 +4,8 @@ import static io.doppel.nfs.proc.NfsHarness.LOCAL;
 import static io.doppel.nfs.proc.NfsHarness.ROOT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.doppel.nfs.Access;
-import io.doppel.nfs.ClientMatch;
-import io.doppel.nfs.ClientRule;
-import io.doppel.nfs.Squash;
 import io.doppel.rpc.RpcReply;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,12 +19,7 @@ class FuzzedCallsTest {
 
   @Test
   void randomArgumentsAfterAValidHandleNeverFaultTheServer() throws Exception {
-    try (NfsHarness h =
-        new NfsHarness(
-            dir,
-            List.of(
-                new ClientRule(
-                    ClientMatch.parse("*"), Access.READ_WRITE, Squash.NONE, 65534, 65534)))) {
+    try (NfsHarness h = new NfsHarness(dir, NfsHarness.EVERYONE_READ_WRITE)) {
       byte[] root = h.root();
       SplittableRandom random = new SplittableRandom(20261122);
       int replies = 0;

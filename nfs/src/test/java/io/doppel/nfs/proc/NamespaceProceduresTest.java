@@ -8,17 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.doppel.fs.FileType;
 import io.doppel.fs.SetAttributes;
 import io.doppel.fs.Wcc;
-import io.doppel.nfs.Access;
-import io.doppel.nfs.ClientMatch;
-import io.doppel.nfs.ClientRule;
-import io.doppel.nfs.Squash;
 import io.doppel.nfs.wire.AttrCodec;
 import io.doppel.nfs.wire.NfsArgs;
 import io.doppel.nfs.wire.NfsArgs.DirOpArgs;
 import io.doppel.nfs.wire.NfsStatus;
 import io.doppel.rpc.xdr.XdrDecoder;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,12 +26,7 @@ class NamespaceProceduresTest {
 
   @BeforeEach
   void open() throws Exception {
-    h =
-        new NfsHarness(
-            dir,
-            List.of(
-                new ClientRule(
-                    ClientMatch.parse("*"), Access.READ_WRITE, Squash.NONE, 65534, 65534)));
+    h = new NfsHarness(dir, NfsHarness.EVERYONE_READ_WRITE);
     root = h.root();
   }
 

@@ -8,10 +8,13 @@ import io.doppel.fs.SetAttributes;
 import io.doppel.fs.store.RocksExportStore;
 import io.doppel.fs.store.StoreOptions;
 import io.doppel.metrics.MetricRegistry;
+import io.doppel.nfs.Access;
+import io.doppel.nfs.ClientMatch;
 import io.doppel.nfs.ClientRule;
 import io.doppel.nfs.ManualClock;
 import io.doppel.nfs.NfsExport;
 import io.doppel.nfs.NfsService;
+import io.doppel.nfs.Squash;
 import io.doppel.nfs.TestXdr;
 import io.doppel.nfs.wire.AttrCodec;
 import io.doppel.nfs.wire.NfsArgs;
@@ -51,6 +54,10 @@ final class NfsHarness implements AutoCloseable {
   final RpcProgram mount;
   final RpcProgram nfs;
   private final AtomicInteger xids = new AtomicInteger(1);
+
+  /** Every client may read and write, no squashing: the common set-up of procedure tests. */
+  static final List<ClientRule> EVERYONE_READ_WRITE =
+      List.of(new ClientRule(ClientMatch.parse("*"), Access.READ_WRITE, Squash.NONE, 65534, 65534));
 
   NfsHarness(Path dir, List<ClientRule> rules) throws IOException {
     store =
