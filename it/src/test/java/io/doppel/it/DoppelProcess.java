@@ -102,7 +102,7 @@ public final class DoppelProcess implements AutoCloseable {
   }
 
   /** The options bin/doppel adds: RocksDB and Netty warn on every start without them. */
-  static List<String> jvmOptions() {
+  public static List<String> jvmOptions() {
     List<String> o = new ArrayList<>();
     if (Runtime.version().feature() >= 22) {
       o.add("--enable-native-access=ALL-UNNAMED");

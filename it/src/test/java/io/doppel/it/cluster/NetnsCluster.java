@@ -95,12 +95,7 @@ final class NetnsCluster implements AutoCloseable {
         new ArrayList<>(
             List.of(
                 "ip", "netns", "exec", lab.ns(member), DoppelProcess.javaCommand(), "-Xmx256m"));
-    if (Runtime.version().feature() >= 22) {
-      cmd.add("--enable-native-access=ALL-UNNAMED");
-    }
-    if (Runtime.version().feature() >= 23) {
-      cmd.add("--sun-misc-unsafe-memory-access=allow");
-    }
+    cmd.addAll(DoppelProcess.jvmOptions());
     String command = member.equals("w") ? "witness" : "serve";
     cmd.addAll(
         List.of(

@@ -125,12 +125,7 @@ class VipNetnsIT {
         new ArrayList<>(
             List.of(
                 "ip", "netns", "exec", lab.ns(member), DoppelProcess.javaCommand(), "-Xmx256m"));
-    if (Runtime.version().feature() >= 22) {
-      cmd.add("--enable-native-access=ALL-UNNAMED");
-    }
-    if (Runtime.version().feature() >= 23) {
-      cmd.add("--sun-misc-unsafe-memory-access=allow");
-    }
+    cmd.addAll(DoppelProcess.jvmOptions());
     cmd.addAll(
         List.of(
             "-jar", DoppelProcess.jar().toString(), command, "--config", configFile.toString()));
