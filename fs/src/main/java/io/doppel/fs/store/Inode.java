@@ -83,27 +83,15 @@ public record Inode(
 
   /** Content changed: mtime and ctime. */
   public Inode touched(long timeNanos) {
-    Attributes a = attributes;
-    return withAttributes(
-        new Attributes(
-            a.type(),
-            a.mode(),
-            a.nlink(),
-            a.uid(),
-            a.gid(),
-            a.size(),
-            a.usedBytes(),
-            a.rdevMajor(),
-            a.rdevMinor(),
-            a.fileId(),
-            a.generation(),
-            a.atimeNanos(),
-            timeNanos,
-            timeNanos));
+    return withTimes(timeNanos, timeNanos);
   }
 
   /** Only the inode changed (link count, rename): ctime. */
   public Inode changed(long timeNanos) {
+    return withTimes(attributes.mtimeNanos(), timeNanos);
+  }
+
+  private Inode withTimes(long mtimeNanos, long ctimeNanos) {
     Attributes a = attributes;
     return withAttributes(
         new Attributes(
@@ -119,8 +107,8 @@ public record Inode(
             a.fileId(),
             a.generation(),
             a.atimeNanos(),
-            a.mtimeNanos(),
-            timeNanos));
+            mtimeNanos,
+            ctimeNanos));
   }
 
   /** A write or truncate: new size, mtime and ctime. */
