@@ -57,4 +57,25 @@ public sealed interface ClusterEvent {
 
   /** The fencing hook did not confirm that {@code node} is off: no promotion. */
   record FencingFailed(NodeId reporter, ResourceId resource, NodeId node) implements ClusterEvent {}
+
+  /**
+   * A command that adds, announces or re-adds this node's virtual address of {@code resource}
+   * failed (non-zero exit, timeout, or could not start). {@code action} is what the node did about
+   * it: {@code retry} (keeps the role, tries again), {@code release_role} (handed the role to a
+   * healthy successor) or {@code keep_role} (an announcement failed, or no successor can serve).
+   *
+   * @param operation {@code add}, {@code re_add} or {@code announce}
+   * @param exitCode the command's exit status, -1 when it timed out or could not start
+   * @param failures consecutive failed adds for this address (0 for an announcement)
+   */
+  record VipFailed(
+      NodeId reporter,
+      ResourceId resource,
+      String address,
+      String operation,
+      int exitCode,
+      boolean timedOut,
+      int failures,
+      String action)
+      implements ClusterEvent {}
 }

@@ -39,6 +39,8 @@ public final class NodeAgent implements ClusterAgent, LeaseView {
   private final RoleBook book;
   private final Transport transport;
   private final ClusterStats stats;
+  private final ClusterDefinition definition;
+  private final PromotionGate gate;
   private final Map<ResourceId, LeaseKeeper> keepers =
       new TreeMap<>(
           java.util.Comparator.comparing(ResourceId::kind).thenComparing(ResourceId::name));
@@ -58,6 +60,8 @@ public final class NodeAgent implements ClusterAgent, LeaseView {
   public NodeAgent(NodeId self, ClusterDefinition definition, Wiring w, long nowNanos)
       throws IOException {
     this.self = self;
+    this.definition = definition;
+    this.gate = w.gate();
     this.transport = w.transport();
     this.stats = w.stats();
     this.book = new RoleBook(w.store());
@@ -162,6 +166,28 @@ public final class NodeAgent implements ClusterAgent, LeaseView {
   /** Manual failover ({@code doppel failover RESOURCE [--to NODE]}); false if not the holder. */
   public boolean requestFailover(ResourceId resource, Optional<NodeId> to, long nowNanos) {
     return keeper(resource).map(k -> k.requestFailover(to, nowNanos)).orElse(false);
+  }
+
+  /**
+   * Hands {@code resource} over to the first node of its list that is alive, not in maintenance and
+   * allowed by the promotion gate (the VIP manager's answer to an address it cannot add). False,
+   * changing nothing, when this node does not hold it or no such successor exists: then releasing
+   * would only leave the resource without any primary.
+   */
+  public boolean handOverToHealthySuccessor(ResourceId resource, long nowNanos) {
+    Optional<LeaseKeeper> k = keeper(resource);
+    if (k.isEmpty() || !k.get().isPrimary(nowNanos)) {
+      return false;
+    }
+    for (NodeId n : definition.resource(resource).nodes()) {
+      if (!n.equals(self)
+          && membership.isAlive(n)
+          && !membership.inMaintenance(n)
+          && gate.mayHold(resource, n)) {
+        return k.get().requestFailover(Optional.of(n), nowNanos);
+      }
+    }
+    return false;
   }
 
   /** Maintenance mode: hand every role over and refuse roles until switched off. */

@@ -13,6 +13,7 @@ import io.doppel.cluster.ClusterEvent.PartnerShutdown;
 import io.doppel.cluster.ClusterEvent.QuorumLost;
 import io.doppel.cluster.ClusterEvent.QuorumRegained;
 import io.doppel.cluster.ClusterEvent.RoleChanged;
+import io.doppel.cluster.ClusterEvent.VipFailed;
 import io.doppel.cluster.ResourceId;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,6 +76,15 @@ public final class ClusterEvents {
       case FencingFailed e -> {
         f.put("resource", e.resource().toString());
         f.put("peer", e.node().name());
+      }
+      case VipFailed e -> {
+        f.put("resource", e.resource().toString());
+        f.put("address", e.address());
+        f.put("operation", e.operation());
+        f.put("exit_code", e.exitCode());
+        f.put("timed_out", e.timedOut());
+        f.put("failures", e.failures());
+        f.put("action", e.action());
       }
     }
     return f;

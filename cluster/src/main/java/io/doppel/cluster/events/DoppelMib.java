@@ -42,7 +42,8 @@ public final class DoppelMib {
           Map.entry("LEASE_LOST", 9),
           Map.entry("QUORUM_LOST", 10),
           Map.entry("QUORUM_REGAINED", 11),
-          Map.entry("FENCING_FAILED", 12));
+          Map.entry("FENCING_FAILED", 12),
+          Map.entry("VIP_FAILED", 13));
 
   private DoppelMib() {}
 

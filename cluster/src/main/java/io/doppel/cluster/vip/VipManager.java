@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * ip addr flush}) may remove it, and then clients cannot reach a primary that still has its lease.
  * A missing address is added and announced again; a check that fails changes nothing.
  *
+ * <p>A failed add, re-add or announcement goes to the {@link VipFailurePolicy}: a {@code
+ * VIP_FAILED} event, retries, and after repeated failed adds the role is handed to a healthy
+ * successor. A failed add is followed by one delete, since a timed-out add may have half-happened
+ * and a node that gives the role up must not keep the address behind.
+ *
  * <p>Metrics: {@code doppel_vip_commands_total{op,outcome}} (op {@code check} has outcomes {@code
  * ok}, {@code missing}, {@code failed}, {@code timeout}), {@code doppel_vip_held}.
  */
@@ -63,6 +68,7 @@ public final class VipManager implements RoleListener, AutoCloseable {
   private final java.util.concurrent.ExecutorService announcer;
   private final long retryDelayNanos;
   private final long presenceIntervalNanos;
+  private final VipFailurePolicy failures;
   private volatile boolean closed;
 
   /** As the full constructor, checking a held address's presence every 5 seconds. */
@@ -89,13 +95,7 @@ public final class VipManager implements RoleListener, AutoCloseable {
         threads);
   }
 
-  /**
-   * @param clock nanoseconds on the same clock as the {@link LeaseView}'s deadlines
-   * @param checkInterval how often the deadlines are checked without a role change
-   * @param presenceInterval how often a held address is checked to still be on its interface
-   *     (measured on {@code clock}); zero disables the check
-   * @param threads makes the manager's one thread (the runner supplies it: no ambient threads)
-   */
+  /** As the full constructor, without events or role release on failures. */
   public VipManager(
       List<VirtualAddress> addresses,
       VipCommands commands,
@@ -107,10 +107,45 @@ public final class VipManager implements RoleListener, AutoCloseable {
       Duration presenceInterval,
       MetricRegistry metrics,
       java.util.concurrent.ThreadFactory threads) {
+    this(
+        addresses,
+        commands,
+        runner,
+        leases,
+        clock,
+        commandTimeout,
+        checkInterval,
+        presenceInterval,
+        VipFailurePolicy.NONE,
+        metrics,
+        threads);
+  }
+
+  /**
+   * @param clock nanoseconds on the same clock as the {@link LeaseView}'s deadlines
+   * @param checkInterval how often the deadlines are checked without a role change
+   * @param presenceInterval how often a held address is checked to still be on its interface
+   *     (measured on {@code clock}); zero disables the check
+   * @param failures reports failed commands and decides when to hand the role over
+   * @param threads makes the manager's one thread (the runner supplies it: no ambient threads)
+   */
+  public VipManager(
+      List<VirtualAddress> addresses,
+      VipCommands commands,
+      CommandRunner runner,
+      LeaseView leases,
+      LongSupplier clock,
+      Duration commandTimeout,
+      Duration checkInterval,
+      Duration presenceInterval,
+      VipFailurePolicy failures,
+      MetricRegistry metrics,
+      java.util.concurrent.ThreadFactory threads) {
     if (presenceInterval.isNegative()) {
       throw new IllegalArgumentException("presence check interval must not be negative");
     }
     this.presenceIntervalNanos = presenceInterval.toNanos();
+    this.failures = failures;
     addresses.forEach(a -> this.addresses.put(a.resource(), a));
     this.commands = commands;
     this.runner = runner;
@@ -144,6 +179,7 @@ public final class VipManager implements RoleListener, AutoCloseable {
       rolePrimary.add(resource);
     } else {
       rolePrimary.remove(resource);
+      failures.roleLost(resource);
     }
     retryAfter.remove(resource);
     if (!closed) {
@@ -188,19 +224,24 @@ public final class VipManager implements RoleListener, AutoCloseable {
       if (!want) {
         drop(r, "role lost or lease ended");
       } else if (now >= retryAfter.getOrDefault(r, Long.MIN_VALUE)) {
-        take(r, now);
+        take(r, now, "add");
       }
     } catch (RuntimeException e) {
       LOG.warn("event=vip_error resource={} error={}", r, e.toString(), e);
     }
   }
 
-  private void take(ResourceId r, long now) {
+  /** Adds and announces {@code r}'s address; {@code op} names it for a failure report. */
+  private void take(ResourceId r, long now, String op) {
     VirtualAddress a = addresses.get(r);
-    if (!run("add", VipCommands.expand(commands.add(), a), a).ok()) {
+    CommandRunner.Result added = run("add", VipCommands.expand(commands.add(), a), a);
+    if (!added.ok()) {
+      run("del", VipCommands.expand(commands.delete(), a), a); // undo a half-done add
       retryAfter.put(r, now + retryDelayNanos);
+      failures.addFailed(a, op, added, now);
       return;
     }
+    failures.addSucceeded(r);
     held.add(r);
     nextPresenceCheck.put(r, now + presenceIntervalNanos);
     LOG.info("event=vip_added resource={} address={} interface={}", r, a.cidr(), a.interfaceName());
@@ -208,9 +249,14 @@ public final class VipManager implements RoleListener, AutoCloseable {
     if (!announce.isEmpty()) {
       announcer.execute(
           () -> {
-            // arping exits 1 when nobody answers a gratuitous ARP: that is normal, only log it.
+            // arping exits 1 when nobody answers a gratuitous ARP: that is normal. A timeout, a
+            // command that cannot start (-1) or an error status (2 and up) is a failure.
             CommandRunner.Result res = runner.run(announce, Map.of(), commandTimeout);
-            count("announce", res.timedOut() ? "timeout" : "ok");
+            boolean failed = res.timedOut() || res.exitCode() < 0 || res.exitCode() > 1;
+            count("announce", res.timedOut() ? "timeout" : failed ? "failed" : "ok");
+            if (failed) {
+              failures.announceFailed(a, res);
+            }
             LOG.debug("event=vip_announced resource={} exit={}", r, res.exitCode());
           });
     }
@@ -261,7 +307,7 @@ public final class VipManager implements RoleListener, AutoCloseable {
         a.interfaceName());
     held.remove(r); // take() adds it back, or leaves it to the retry path when the add fails
     retryAfter.remove(r);
-    take(r, now);
+    take(r, now, "re_add");
   }
 
   private void removeStale() {

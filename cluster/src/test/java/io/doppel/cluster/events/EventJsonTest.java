@@ -61,7 +61,8 @@ class EventJsonTest {
             "LEASE_LOST",
             "QUORUM_LOST",
             "QUORUM_REGAINED",
-            "FENCING_FAILED");
+            "FENCING_FAILED",
+            "VIP_FAILED");
     assertThat(byType.get("NODE_UP").get("peer").asText()).isEqualTo("b");
     assertThat(byType.get("LINK_FAULT").get("link").asText()).isEqualTo("repl");
     JsonNode mf = byType.get("MACHINE_FAILED");
@@ -81,6 +82,28 @@ class EventJsonTest {
     assertThat(byType.get("LEASE_LOST").get("epoch").asLong()).isEqualTo(7);
     assertThat(byType.get("QUORUM_LOST").get("resource").asText()).isEqualTo("volume:db");
     assertThat(byType.get("FENCING_FAILED").get("peer").asText()).isEqualTo("b");
+    JsonNode vf = byType.get("VIP_FAILED");
+    assertThat(vf.get("resource").asText()).isEqualTo("virtual_server:vs1");
+    assertThat(vf.get("address").asText()).isEqualTo("10.99.0.10/24");
+    assertThat(vf.get("operation").asText()).isEqualTo("add");
+    assertThat(vf.get("exit_code").asInt()).isEqualTo(2);
+    assertThat(vf.get("timed_out").asBoolean()).isFalse();
+    assertThat(vf.get("failures").asInt()).isEqualTo(3);
+    assertThat(vf.get("action").asText()).isEqualTo("release_role");
+  }
+
+  @Test
+  void vipFailedHasItsOwnNotificationInTheShippedMib() throws Exception {
+    assertThat(DoppelMib.notification("VIP_FAILED").toDottedString())
+        .isEqualTo("1.3.6.1.4.1.32473.7.0.13");
+    String mib;
+    try (var in = DoppelMib.class.getResourceAsStream("/DOPPEL-MIB.txt")) {
+      mib = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    assertThat(mib).contains("doppelVipFailed").contains("::= { doppelNotifications 13 }");
+    assertThat(LogEventSink.line(TestEvents.envelope(TestEvents.all().get(12), 4)))
+        .contains("type=VIP_FAILED")
+        .contains("operation=add exit_code=2 timed_out=false failures=3 action=release_role");
   }
 
   @Test

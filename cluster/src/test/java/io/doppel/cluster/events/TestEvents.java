@@ -35,7 +35,16 @@ final class TestEvents {
         new ClusterEvent.LeaseLost(A, EXPORT, new Epoch(7)),
         new ClusterEvent.QuorumLost(A, VOLUME),
         new ClusterEvent.QuorumRegained(A, VOLUME),
-        new ClusterEvent.FencingFailed(A, VOLUME, B));
+        new ClusterEvent.FencingFailed(A, VOLUME, B),
+        new ClusterEvent.VipFailed(
+            A,
+            new ResourceId(ResourceId.Kind.VIRTUAL_SERVER, "vs1"),
+            "10.99.0.10/24",
+            "add",
+            2,
+            false,
+            3,
+            "release_role"));
   }
 
   static EventEnvelope envelope(ClusterEvent e, long seq) {

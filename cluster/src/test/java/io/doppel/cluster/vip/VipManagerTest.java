@@ -2,8 +2,10 @@ package io.doppel.cluster.vip;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.doppel.cluster.ClusterEvent;
 import io.doppel.cluster.Epoch;
 import io.doppel.cluster.LeaseView;
+import io.doppel.cluster.NodeId;
 import io.doppel.cluster.ResourceId;
 import io.doppel.cluster.Role;
 import io.doppel.cluster.RoleListener;
@@ -29,6 +31,10 @@ class VipManagerTest {
       new java.util.concurrent.atomic.AtomicInteger();
   volatile int addExit;
   volatile int checkExit;
+  volatile CommandRunner.Result announceResult = new CommandRunner.Result(1, false, "");
+  final List<ClusterEvent> events = new CopyOnWriteArrayList<>();
+  final List<ResourceId> released = new CopyOnWriteArrayList<>();
+  volatile boolean successorAvailable = true;
   volatile String checkOutput = "2: eth0    inet 10.99.0.10/24 scope global eth0";
   MetricRegistry metrics;
   VipManager vip;
@@ -80,18 +86,30 @@ class VipManagerTest {
     vip = create(null); // the constructor the server uses: presence checked every 5 s
   }
 
+  /** ip and arping as the test's fields say: add and check results, the announcement's. */
+  private CommandRunner fakeRunner() {
+    return (argv, env, timeout) -> {
+      String line = String.join(" ", argv);
+      ran.add(line);
+      if (line.startsWith("ip -o addr show")) {
+        return new CommandRunner.Result(checkExit, false, checkExit == 0 ? checkOutput : "");
+      }
+      if (line.startsWith("arping")) {
+        return announceResult;
+      }
+      int exit = line.startsWith("ip addr add") ? addExit : 0;
+      return new CommandRunner.Result(exit, false, "");
+    };
+  }
+
   /** A started manager; {@code presence} null selects the constructor without it. */
   private VipManager create(Duration presence) {
-    CommandRunner fake =
-        (argv, env, timeout) -> {
-          String line = String.join(" ", argv);
-          ran.add(line);
-          if (line.startsWith("ip -o addr show")) {
-            return new CommandRunner.Result(checkExit, false, checkExit == 0 ? checkOutput : "");
-          }
-          int exit = line.startsWith("ip addr add") ? addExit : line.startsWith("arping") ? 1 : 0;
-          return new CommandRunner.Result(exit, false, "");
-        };
+    return create(presence, null);
+  }
+
+  /** As {@link #create(Duration)}, with {@code failures} (null: the constructors without it). */
+  private VipManager create(Duration presence, VipFailurePolicy failures) {
+    CommandRunner fake = fakeRunner();
     List<VirtualAddress> addresses = List.of(new VirtualAddress(VS1, "10.99.0.10/24", "eth0"));
     java.util.function.LongSupplier counted =
         () -> {
@@ -102,7 +120,7 @@ class VipManagerTest {
     Duration every = Duration.ofMillis(10);
     java.util.concurrent.ThreadFactory threads = Thread.ofPlatform().daemon().factory();
     VipManager m =
-        presence == null
+        failures != null
             ? new VipManager(
                 addresses,
                 VipCommands.DEFAULTS,
@@ -111,19 +129,32 @@ class VipManagerTest {
                 counted,
                 timeout,
                 every,
+                presence,
+                failures,
                 metrics,
                 threads)
-            : new VipManager(
-                addresses,
-                VipCommands.DEFAULTS,
-                fake,
-                leases,
-                counted,
-                timeout,
-                every,
-                presence,
-                metrics,
-                threads);
+            : presence == null
+                ? new VipManager(
+                    addresses,
+                    VipCommands.DEFAULTS,
+                    fake,
+                    leases,
+                    counted,
+                    timeout,
+                    every,
+                    metrics,
+                    threads)
+                : new VipManager(
+                    addresses,
+                    VipCommands.DEFAULTS,
+                    fake,
+                    leases,
+                    counted,
+                    timeout,
+                    every,
+                    presence,
+                    metrics,
+                    threads);
     m.start();
     waitFor(() -> ran.contains("ip addr del 10.99.0.10/24 dev eth0"));
     ran.clear(); // the start-up cleanup
@@ -290,5 +321,146 @@ class VipManagerTest {
     assertThat(VipCommands.expand(" touch  /m/{ip}-{interface} {address} ", a))
         .containsExactly("touch", "/m/10.0.0.1-br0", "10.0.0.1/16");
     assertThat(VipCommands.expand("", a)).isEmpty();
+  }
+
+  /** A manager reporting to {@link #events} and releasing into {@link #released}. */
+  private void withFailurePolicy(Duration presence) {
+    vip.close();
+    leases.listeners.clear();
+    metrics = new MetricRegistry();
+    ran.clear();
+    VipFailurePolicy policy =
+        new VipFailurePolicy(
+            new NodeId("a"),
+            events::add,
+            r -> {
+              released.add(r);
+              return successorAvailable;
+            },
+            3,
+            Duration.ofSeconds(60));
+    vip = create(presence == null ? Duration.ZERO : presence, policy);
+  }
+
+  private List<ClusterEvent.VipFailed> vipFailed() {
+    return events.stream()
+        .filter(ClusterEvent.VipFailed.class::isInstance)
+        .map(ClusterEvent.VipFailed.class::cast)
+        .toList();
+  }
+
+  private long adds() {
+    return ran.stream().filter(l -> l.startsWith("ip addr add")).count();
+  }
+
+  /** Lets the manager try {@code n} more adds, one retry delay (1 s of test clock) apart. */
+  private void failedAdds(int n) {
+    for (int i = 0; i < n; i++) {
+      long before = adds();
+      clock.addAndGet(1_000_000_000L);
+      waitFor(() -> adds() > before);
+      waitForPasses();
+    }
+  }
+
+  /** Promotes for an hour of test clock and waits for the first add to be tried and handled. */
+  private void promoteAndFirstAdd() {
+    long before = adds();
+    promoteForLong();
+    waitFor(() -> adds() > before);
+    waitForPasses();
+  }
+
+  private void promoteForLong() {
+    leases.until = Optional.of(clock.get() + 3_600_000_000_000L);
+    leases.change(VS1, Role.CANDIDATE, Role.PRIMARY);
+  }
+
+  @Test
+  void repeatedFailedAddsReportVipFailedAndHandTheRoleToASuccessor() {
+    withFailurePolicy(null);
+    addExit = 2; // "RTNETLINK answers: Cannot assign requested address"
+    promoteAndFirstAdd();
+    assertThat(vipFailed()).hasSize(1);
+    ClusterEvent.VipFailed first = vipFailed().get(0);
+    assertThat(first.resource()).isEqualTo(VS1);
+    assertThat(first.address()).isEqualTo("10.99.0.10/24");
+    assertThat(first.operation()).isEqualTo("add");
+    assertThat(first.exitCode()).isEqualTo(2);
+    assertThat(first.failures()).isEqualTo(1);
+    assertThat(first.action()).isEqualTo("retry");
+    assertThat(first.type()).isEqualTo("VIP_FAILED");
+    // a failed add is undone at once: a half-done add must not stay behind
+    assertThat(ran)
+        .containsSubsequence(
+            "ip addr add 10.99.0.10/24 dev eth0", "ip addr del 10.99.0.10/24 dev eth0");
+    assertThat(released).isEmpty();
+
+    failedAdds(2);
+    assertThat(released).containsExactly(VS1);
+    assertThat(vipFailed())
+        .extracting(ClusterEvent.VipFailed::action)
+        .containsExactly("retry", "release_role");
+    assertThat(vipFailed().get(1).failures()).isEqualTo(3);
+    assertThat(vip.held()).isEmpty();
+    assertThat(metrics.scrape()).contains("op=\"add\",outcome=\"failed\"} 3");
+  }
+
+  @Test
+  void withoutASuccessorTheRoleIsKeptAndReleaseIsNotRetriedWithinTheCooldown() {
+    withFailurePolicy(null);
+    successorAvailable = false;
+    addExit = 2;
+    promoteAndFirstAdd();
+    failedAdds(4);
+    assertThat(released).containsExactly(VS1); // asked once; the cooldown (60 s) holds the rest
+    assertThat(vipFailed())
+        .extracting(ClusterEvent.VipFailed::action)
+        .containsExactly("retry", "keep_role"); // failures 2, 4 and 5 are not reported again
+    addExit = 0;
+    clock.addAndGet(1_000_000_000L);
+    waitFor(() -> vip.held().contains(VS1)); // retried all along: the add works again
+  }
+
+  @Test
+  void aTimedOutAnnouncementIsReportedAndTheAddressKept() {
+    withFailurePolicy(null);
+    announceResult = new CommandRunner.Result(-1, true, "");
+    promoteForLong();
+    waitFor(() -> !vipFailed().isEmpty());
+    ClusterEvent.VipFailed e = vipFailed().get(0);
+    assertThat(e.operation()).isEqualTo("announce");
+    assertThat(e.timedOut()).isTrue();
+    assertThat(e.action()).isEqualTo("keep_role");
+    assertThat(vip.held()).containsExactly(VS1);
+    assertThat(released).isEmpty();
+    assertThat(metrics.scrape()).contains("op=\"announce\",outcome=\"timeout\"");
+  }
+
+  @Test
+  void aFailedReAddIsReportedAsReAdd() {
+    withFailurePolicy(Duration.ofMillis(100));
+    promoteForLong();
+    waitFor(() -> vip.held().contains(VS1) && ran.size() >= 2);
+    checkOutput = ""; // removed from outside
+    addExit = 2; // and cannot be put back
+    clock.addAndGet(200_000_000L);
+    waitFor(() -> !vipFailed().isEmpty());
+    assertThat(vipFailed().get(0).operation()).isEqualTo("re_add");
+    assertThat(vip.held()).isEmpty();
+  }
+
+  @Test
+  void demotionEndsAStreak() {
+    withFailurePolicy(null);
+    addExit = 2;
+    promoteAndFirstAdd();
+    failedAdds(1);
+    leases.until = Optional.empty();
+    leases.change(VS1, Role.PRIMARY, Role.FOLLOWER);
+    promoteAndFirstAdd(); // failure 1 of a new streak
+    failedAdds(1); // failure 2: a streak carried over would be at 4 and have released
+    assertThat(released).isEmpty();
+    assertThat(vipFailed()).extracting(ClusterEvent.VipFailed::failures).containsExactly(1, 1);
   }
 }

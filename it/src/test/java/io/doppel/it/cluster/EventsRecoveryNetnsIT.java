@@ -134,8 +134,7 @@ class EventsRecoveryNetnsIT {
   @Test
   @Order(1)
   void sigkillOfThePrimaryReachesSubscribersHooksAndSnmptrapd() throws Exception {
-    c.waitFor(Duration.ofSeconds(30), "someone holds the VIP", () -> c.holder().isPresent());
-    primary = c.holder().orElseThrow();
+    primary = c.awaitHolder(Duration.ofSeconds(30));
     successor = primary.equals("a") ? "b" : "a";
     c.waitFor(
         Duration.ofSeconds(30),

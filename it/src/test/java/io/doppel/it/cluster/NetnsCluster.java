@@ -43,6 +43,8 @@ final class NetnsCluster implements AutoCloseable {
   private final List<String> nodes;
   private final boolean witness;
   private final Map<String, String> extra = new LinkedHashMap<>();
+  private String clusterOptions = "";
+  private String virtualServerOptions = "";
   private final Map<String, Process> processes = new LinkedHashMap<>();
 
   /** Nodes get hosts 1, 2, 3... in list order (the virtual server's priority order); w gets 9. */
@@ -63,6 +65,18 @@ final class NetnsCluster implements AutoCloseable {
   /** TOML appended to {@code member}'s config (e.g. a {@code [cluster.events]} table). */
   NetnsCluster extraConfig(String member, String toml) {
     extra.put(member, toml);
+    return this;
+  }
+
+  /** Keys for every member's {@code [cluster]} table (e.g. {@code two_node_policy}). */
+  NetnsCluster clusterOptions(String toml) {
+    this.clusterOptions = toml;
+    return this;
+  }
+
+  /** Keys for the {@code vs1} table of every member (e.g. {@code failback = true}). */
+  NetnsCluster virtualServerOptions(String toml) {
+    this.virtualServerOptions = toml;
     return this;
   }
 
@@ -134,7 +148,7 @@ final class NetnsCluster implements AutoCloseable {
             match = "*"
           """);
     }
-    c.append("[cluster]\n");
+    c.append("[cluster]\n").append(clusterOptions);
     for (int i = 0; i < nodes.size(); i++) {
       c.append(
           "[[cluster.nodes]]\nname = \"%s\"\nlinks = { client = \"10.213.0.%d:7101\", replication = \"10.213.1.%d:7101\" }\n"
@@ -147,6 +161,7 @@ final class NetnsCluster implements AutoCloseable {
     c.append(
         "[[cluster.virtual_servers]]\nname = \"vs1\"\nnodes = [\"%s\"]\naddress = \"%s\"\ninterface = \"eth0\"\n"
             .formatted(order, VIP));
+    c.append(virtualServerOptions);
     c.append(extra.getOrDefault(name, ""));
     return c.toString();
   }
@@ -163,6 +178,36 @@ final class NetnsCluster implements AutoCloseable {
     Process p = processes.remove(member);
     p.destroy();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(member + " exited after SIGTERM").isTrue();
+  }
+
+  /** The PID of {@code member}'s running JVM. */
+  long pid(String member) {
+    return processes.get(member).pid();
+  }
+
+  /** True while {@code member}'s process (started here) runs. */
+  boolean alive(String member) {
+    Process p = processes.get(member);
+    return p != null && p.isAlive();
+  }
+
+  /** {@code POST path} to {@code member}'s admin endpoint inside its namespace; the body. */
+  String post(String member, String path) throws IOException {
+    return Exec.run(
+            Duration.ofSeconds(10),
+            List.of(
+                "ip",
+                "netns",
+                "exec",
+                lab.ns(member),
+                "curl",
+                "-s",
+                "-m",
+                "3",
+                "-X",
+                "POST",
+                "http://127.0.0.1:9180" + path))
+        .stdoutText();
   }
 
   String log(String member) {
@@ -187,6 +232,38 @@ final class NetnsCluster implements AutoCloseable {
     }
     assertThat(holding).as("nodes carrying the VIP").hasSizeLessThanOrEqualTo(1);
     return holding.stream().findFirst();
+  }
+
+  /**
+   * Polls every 10 ms until {@code member} is the only node carrying the VIP, asserting at every
+   * poll that no two nodes carry it; returns the milliseconds it took.
+   */
+  long untilSoleHolder(String member, Duration max) throws IOException {
+    long start = System.nanoTime();
+    long deadline = start + max.toNanos();
+    while (!holder().equals(Optional.of(member))) { // holder() fails on two holders
+      assertThat(System.nanoTime())
+          .as(member + " alone carries the VIP within " + max + "\n" + tails())
+          .isLessThan(deadline);
+      LockSupport.parkNanos(10_000_000);
+    }
+    return (System.nanoTime() - start) / 1_000_000;
+  }
+
+  /**
+   * Waits until some node carries the VIP and returns it, from one poll (asking twice could see the
+   * address move in between under load).
+   */
+  String awaitHolder(Duration max) {
+    String[] found = new String[1];
+    waitFor(
+        max,
+        "someone holds the VIP",
+        () -> {
+          found[0] = holder().orElse(null);
+          return found[0] != null;
+        });
+    return found[0];
   }
 
   /** {@code member}'s {@code /status} JSON, read with curl inside its namespace ("" if none). */

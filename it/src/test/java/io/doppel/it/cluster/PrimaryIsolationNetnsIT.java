@@ -24,8 +24,7 @@ class PrimaryIsolationNetnsIT {
   void cuttingAllLinksOfThePrimaryMovesTheVipWithoutTwoHolders() throws Exception {
     assumeTrue(NetnsLab.available(), "cannot create network namespaces (needs root): skipped");
     try (NetnsCluster c = new NetnsCluster("dcut", dir, List.of("a", "b"), true).startAll()) {
-      c.waitFor(Duration.ofSeconds(30), "someone holds the VIP", () -> c.holder().isPresent());
-      String primary = c.holder().orElseThrow();
+      String primary = c.awaitHolder(Duration.ofSeconds(30));
       String other = primary.equals("a") ? "b" : "a";
       LocalDateTime cut = LocalDateTime.now().minusSeconds(1);
 
@@ -67,8 +66,7 @@ class PrimaryIsolationNetnsIT {
   void gracefulShutdownHandsOverWithoutAlarm() throws Exception {
     assumeTrue(NetnsLab.available(), "cannot create network namespaces (needs root): skipped");
     try (NetnsCluster c = new NetnsCluster("dterm", dir, List.of("a", "b"), true).startAll()) {
-      c.waitFor(Duration.ofSeconds(30), "someone holds the VIP", () -> c.holder().isPresent());
-      String primary = c.holder().orElseThrow();
+      String primary = c.awaitHolder(Duration.ofSeconds(30));
       String other = primary.equals("a") ? "b" : "a";
       c.waitFor(
           Duration.ofSeconds(30),

@@ -47,6 +47,9 @@ public record ClusterStatus(
    * @param leaseRemainingMs how long this node's lease still runs, 0 when it holds none
    * @param address the virtual address, "" when none
    * @param addressHeld true when this node carries the address now
+   * @param waitForRecovery seed 003's persisted flag: this node took the resource over from a
+   *     failed partner that has not been seen since (it clears when every node is back)
+   * @param outOfDate the nodes whose replica this node's saved role state marks as behind
    */
   public record ResourceStatus(
       String name,
@@ -55,5 +58,11 @@ public record ClusterStatus(
       String holder,
       long leaseRemainingMs,
       String address,
-      boolean addressHeld) {}
+      boolean addressHeld,
+      boolean waitForRecovery,
+      List<String> outOfDate) {
+    public ResourceStatus {
+      outOfDate = outOfDate == null ? List.of() : List.copyOf(outOfDate); // older JSON lacks it
+    }
+  }
 }

@@ -138,17 +138,28 @@ final class StatusCommand implements Callable<Integer> {
     for (ClusterStatus.ResourceStatus r : c.resources()) {
       out.append(
           String.format(
-              "  %-24s %-11s epoch %-4d holder %-10s lease %5d ms%s%n",
+              "  %-24s %-11s epoch %-4d holder %-10s lease %5d ms%s%s%n",
               r.name(),
               r.role(),
               r.epoch(),
               r.holder().isEmpty() ? "-" : r.holder(),
               r.leaseRemainingMs(),
-              r.address().isEmpty()
-                  ? ""
-                  : "  " + r.address() + (r.addressHeld() ? " (here)" : "")));
+              r.address().isEmpty() ? "" : "  " + r.address() + (r.addressHeld() ? " (here)" : ""),
+              flags(r)));
     }
     return out.toString();
+  }
+
+  /** Seed 003's "wait for recovery" and the replicas marked out of date, if any. */
+  private static String flags(ClusterStatus.ResourceStatus r) {
+    StringBuilder f = new StringBuilder();
+    if (r.waitForRecovery()) {
+      f.append("  WAIT-FOR-RECOVERY");
+    }
+    if (!r.outOfDate().isEmpty()) {
+      f.append("  out-of-date: ").append(String.join(",", r.outOfDate()));
+    }
+    return f.toString();
   }
 
   /** A size in the largest binary unit that divides it ("256 MiB"), else in bytes. */

@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param addresses the virtual servers' floating addresses
  * @param vipCommands command templates that add, announce and remove an address
  * @param vipCommandTimeout how long one of those commands may run
+ * @param vipCheckInterval how often a held address is checked to still be on its interface (with
+ *     {@code vipCommands.check()}); zero switches the check off
  * @param events where events go: the subscriber socket, hook scripts, SNMP trap managers
  */
 public record ClusterConfig(
@@ -30,6 +32,7 @@ public record ClusterConfig(
     List<VirtualAddress> addresses,
     VipCommands vipCommands,
     Duration vipCommandTimeout,
+    Duration vipCheckInterval,
     EventsSettings events) {
 
   public ClusterConfig {

@@ -11,6 +11,7 @@ import io.doppel.cluster.ResourceSpec;
 import io.doppel.cluster.TwoNodePolicy;
 import io.doppel.cluster.events.EventsSettings;
 import io.doppel.cluster.vip.VipCommands;
+import io.doppel.cluster.vip.VipManager;
 import io.doppel.cluster.vip.VirtualAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -44,6 +45,8 @@ final class ClusterParser {
           "vip_announce_command",
           "vip_del_command",
           "vip_command_timeout_ms",
+          "vip_check_command",
+          "vip_check_interval_ms",
           "nodes",
           "witness",
           "virtual_servers",
@@ -56,6 +59,7 @@ final class ClusterParser {
   private static final String NAME_EXPECTED = "a name matching [a-z0-9][a-z0-9-]*";
   private static final String LINK_EXPECTED = "an address like \"10.0.0.1:7101\" or \"[::1]:7101\"";
   private static final long MAX_MS = 3_600_000;
+  private static final long MIN_CHECK_MS = 100;
 
   private final Path baseDir;
 
@@ -72,17 +76,12 @@ final class ClusterParser {
     int before = errorCount(root);
     Optional<Path> stateDir = path(t, "state_dir");
     ClusterTimings timings = timings(t);
-    TwoNodePolicy policy =
-        t.choice(
-            "two_node_policy",
-            Map.of(
-                "never_promote_on_total_loss", TwoNodePolicy.NEVER_PROMOTE_ON_TOTAL_LOSS,
-                "promote_after_fencing", TwoNodePolicy.PROMOTE_AFTER_FENCING),
-            TwoNodePolicy.NEVER_PROMOTE_ON_TOTAL_LOSS);
+    TwoNodePolicy policy = policy(t);
     Optional<Path> hook = path(t, "fencing_hook");
     Duration fenceTimeout = Duration.ofMillis(t.integer("fencing_timeout_ms", 1, MAX_MS, 30_000));
     VipCommands commands = commands(t);
     Duration vipTimeout = Duration.ofMillis(t.integer("vip_command_timeout_ms", 1, MAX_MS, 5000));
+    Duration vipCheckInterval = checkInterval(t);
     List<NodeSpec> nodes = new ArrayList<>();
     for (var e : t.tables("nodes", true)) {
       member(new TableReader(t.errors(), e.getKey(), e.getValue(), MEMBER_KEYS))
@@ -114,7 +113,15 @@ final class ClusterParser {
     }
     return Optional.of(
         new ClusterConfig(
-            dir, def.get(), hook, fenceTimeout, addresses, commands, vipTimeout, events));
+            dir,
+            def.get(),
+            hook,
+            fenceTimeout,
+            addresses,
+            commands,
+            vipTimeout,
+            vipCheckInterval,
+            events));
   }
 
   /**
@@ -147,6 +154,15 @@ final class ClusterParser {
         ms(t, "startup_timeout_ms", 0, d.startupTimeout()));
   }
 
+  private static TwoNodePolicy policy(TableReader t) {
+    return t.choice(
+        "two_node_policy",
+        Map.of(
+            "never_promote_on_total_loss", TwoNodePolicy.NEVER_PROMOTE_ON_TOTAL_LOSS,
+            "promote_after_fencing", TwoNodePolicy.PROMOTE_AFTER_FENCING),
+        TwoNodePolicy.NEVER_PROMOTE_ON_TOTAL_LOSS);
+  }
+
   private static Duration ms(TableReader t, String key, long min, Duration defaultValue) {
     return Duration.ofMillis(t.integer(key, min, MAX_MS, defaultValue.toMillis()));
   }
@@ -161,7 +177,42 @@ final class ClusterParser {
     String announce =
         t.string("vip_announce_command", false, "a command template, or \"\" for none")
             .orElse(d.announce());
-    return new VipCommands(add, announce, del);
+    Optional<String> check =
+        t.parsed(
+            "vip_check_command",
+            false,
+            "a command template naming {ip} or {address} that prints a line while the address is"
+                + " on the interface (like \""
+                + VipCommands.IP_CHECK
+                + "\"), or \"\" for none",
+            ClusterParser::checkTemplate);
+    return check
+        .map(c -> new VipCommands(add, announce, del, c))
+        .orElseGet(() -> new VipCommands(add, announce, del));
+  }
+
+  /** A check must look at the address it checks (or be "" to switch the check off). */
+  private static String checkTemplate(String s) {
+    if (!s.isBlank() && !s.contains("{ip}") && !s.contains("{address}")) {
+      throw new IllegalArgumentException("names neither {ip} nor {address}");
+    }
+    return s;
+  }
+
+  /**
+   * How often a held address is checked: 0 switches the check off; below 100 ms the check (a
+   * process start) would cost more than it finds.
+   */
+  private static Duration checkInterval(TableReader t) {
+    long def = VipManager.DEFAULT_PRESENCE_INTERVAL.toMillis();
+    long ms = t.integer("vip_check_interval_ms", 0, MAX_MS, def);
+    if (ms > 0 && ms < MIN_CHECK_MS) {
+      t.error(
+          "vip_check_interval_ms",
+          "expected 0 (no check) or an integer " + MIN_CHECK_MS + ".." + MAX_MS + ", got " + ms);
+      return Duration.ofMillis(def);
+    }
+    return Duration.ofMillis(ms);
   }
 
   private static Optional<NodeSpec> member(TableReader m) {

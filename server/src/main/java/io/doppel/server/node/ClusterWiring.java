@@ -15,6 +15,7 @@ import io.doppel.cluster.membership.MembershipAgent;
 import io.doppel.cluster.state.FileRoleStateStore;
 import io.doppel.cluster.vip.HookFencer;
 import io.doppel.cluster.vip.ProcessCommandRunner;
+import io.doppel.cluster.vip.VipFailurePolicy;
 import io.doppel.cluster.vip.VipManager;
 import io.doppel.cluster.vip.VirtualAddress;
 import io.doppel.metrics.MetricRegistry;
@@ -122,18 +123,7 @@ public final class ClusterWiring implements AutoCloseable, AdminActions {
       throw new IOException("interrupted while starting the cluster agent", e);
     }
     if (!witness && !config.addresses().isEmpty()) {
-      vip =
-          new VipManager(
-                  config.addresses(),
-                  config.vipCommands(),
-                  new ProcessCommandRunner(),
-                  node.leases(),
-                  clock,
-                  config.vipCommandTimeout(),
-                  Duration.ofMillis(20),
-                  metrics,
-                  Thread.ofPlatform().name("doppel-vip").daemon().factory())
-              .start();
+      vip = startVip(metrics);
     }
     LOG.info(
         "event=cluster_started node={} witness={} members={} resources={} addresses={}",
@@ -142,6 +132,32 @@ public final class ClusterWiring implements AutoCloseable, AdminActions {
         config.definition().members().size(),
         config.definition().resourcesOf(self).size(),
         config.addresses().size());
+  }
+
+  /** The manager that moves the virtual addresses with their roles (storage nodes only). */
+  private VipManager startVip(MetricRegistry metrics) {
+    // An address this node cannot add: VIP_FAILED, then the role goes to a healthy successor
+    // (cluster/DESIGN.md "Virtual IPs"); the agent decides on its own thread.
+    VipFailurePolicy failures =
+        new VipFailurePolicy(
+            self,
+            events,
+            r -> awaitQuietly(node.call(a -> a.handOverToHealthySuccessor(r, clock.getAsLong()))),
+            VipFailurePolicy.DEFAULT_FAILURES_BEFORE_RELEASE,
+            VipFailurePolicy.DEFAULT_RELEASE_COOLDOWN);
+    return new VipManager(
+            config.addresses(),
+            config.vipCommands(),
+            new ProcessCommandRunner(),
+            node.leases(),
+            clock,
+            config.vipCommandTimeout(),
+            Duration.ofMillis(20),
+            config.vipCheckInterval(),
+            failures,
+            metrics,
+            Thread.ofPlatform().name("doppel-vip").daemon().factory())
+        .start();
   }
 
   /** What this node sees of the cluster; a short wait on the agent thread. */
@@ -171,6 +187,7 @@ public final class ClusterWiring implements AutoCloseable, AdminActions {
     List<ClusterStatus.ResourceStatus> resources = new ArrayList<>();
     for (LeaseKeeper k : a.keepers()) {
       ResourceId r = k.resource();
+      var saved = a.book().get(r); // the persisted role state (seed 003 "wait for recovery")
       boolean primary = k.isPrimary(now);
       String holder =
           primary ? self.name() : m.advertisedHolder(r, now).map(h -> h.holder().name()).orElse("");
@@ -189,7 +206,9 @@ public final class ClusterWiring implements AutoCloseable, AdminActions {
               holder,
               remaining,
               address,
-              held.contains(r)));
+              held.contains(r),
+              saved.waitForRecovery(),
+              saved.outOfDate().stream().map(NodeId::name).toList()));
     }
     boolean witness = config.definition().isWitness(self);
     return new ClusterStatus(self.name(), witness, a.inMaintenance(), peers, resources);
@@ -230,6 +249,16 @@ public final class ClusterWiring implements AutoCloseable, AdminActions {
       }
     }
     return Optional.empty();
+  }
+
+  /** As {@link #await}, but false instead of an exception (the VIP thread must go on). */
+  private static boolean awaitQuietly(java.util.concurrent.CompletableFuture<Boolean> f) {
+    try {
+      return await(f);
+    } catch (IllegalStateException e) {
+      LOG.warn("event=vip_release_unanswered error={}", e.toString());
+      return false;
+    }
   }
 
   private static boolean await(java.util.concurrent.CompletableFuture<Boolean> f) {

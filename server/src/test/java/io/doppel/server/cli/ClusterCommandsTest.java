@@ -36,7 +36,15 @@ class ClusterCommandsTest {
               new ClusterStatus.PeerStatus("b", "ALIVE", Map.of("client", "UP", "repl", "SILENT"))),
           List.of(
               new ClusterStatus.ResourceStatus(
-                  "virtual_server:vs1", "PRIMARY", 7, "a", 1234, "10.99.0.10/24", true)));
+                  "virtual_server:vs1",
+                  "PRIMARY",
+                  7,
+                  "a",
+                  1234,
+                  "10.99.0.10/24",
+                  true,
+                  true,
+                  List.of("b"))));
 
   @BeforeEach
   void start() throws Exception {
@@ -105,9 +113,28 @@ class ClusterCommandsTest {
         .contains("PRIMARY")
         .contains("epoch 7")
         .contains("1234 ms")
-        .contains("10.99.0.10/24 (here)");
+        .contains("10.99.0.10/24 (here)")
+        .contains("WAIT-FOR-RECOVERY")
+        .contains("out-of-date: b");
     out.getBuffer().setLength(0);
     assertThat(run("status", "--json", "--admin", url)).isZero();
-    assertThat(out.toString()).contains("\"leaseRemainingMs\" : 1234");
+    assertThat(out.toString())
+        .contains("\"leaseRemainingMs\" : 1234")
+        .contains("\"waitForRecovery\" : true")
+        .containsPattern("\"outOfDate\" : \\[ \"b\" \\]");
+  }
+
+  @Test
+  void statusOmitsRecoveryFlagsWhenClear() {
+    ClusterStatus.ResourceStatus clear =
+        new ClusterStatus.ResourceStatus(
+            "virtual_server:vs1", "FOLLOWER", 7, "b", 0, "", false, false, List.of());
+    String text =
+        StatusCommand.formatCluster(
+            new ClusterStatus("a", false, false, List.of(), List.of(clear)));
+    assertThat(text)
+        .contains("FOLLOWER")
+        .doesNotContain("WAIT-FOR-RECOVERY")
+        .doesNotContain("out-of-date");
   }
 }

@@ -88,6 +88,8 @@ class ClusterConfigTest {
             vip_announce_command = ""
             vip_del_command = "rm -f /tmp/{ip}"
             vip_command_timeout_ms = 700
+            vip_check_command = "test -e /tmp/{ip}"
+            vip_check_interval_ms = 2500
             [cluster.witness]
             name = "w"
             links = { client = "127.0.0.1:7109" }
@@ -109,8 +111,9 @@ class ClusterConfigTest {
     assertThat(c.fencingHook()).contains(Path.of("/usr/local/bin/fence"));
     assertThat(c.fencingTimeout()).isEqualTo(Duration.ofMillis(9000));
     assertThat(c.vipCommands())
-        .isEqualTo(new VipCommands("touch /tmp/{ip}", "", "rm -f /tmp/{ip}"));
+        .isEqualTo(new VipCommands("touch /tmp/{ip}", "", "rm -f /tmp/{ip}", "test -e /tmp/{ip}"));
     assertThat(c.vipCommandTimeout()).isEqualTo(Duration.ofMillis(700));
+    assertThat(c.vipCheckInterval()).isEqualTo(Duration.ofMillis(2500));
     assertThat(c.definition().witness().orElseThrow().id()).isEqualTo(new NodeId("w"));
     assertThat(c.definition().member(new NodeId("b")).links())
         .containsEntry(new LinkId("client"), new InetSocketAddress("127.0.0.1", 7102))
@@ -130,6 +133,8 @@ class ClusterConfigTest {
     assertThat(c.definition().twoNodePolicy()).isEqualTo(TwoNodePolicy.NEVER_PROMOTE_ON_TOTAL_LOSS);
     assertThat(c.fencingHook()).isEmpty();
     assertThat(c.vipCommands()).isEqualTo(VipCommands.DEFAULTS);
+    assertThat(c.vipCommands().check()).isEqualTo(VipCommands.IP_CHECK);
+    assertThat(c.vipCheckInterval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.addresses()).isEmpty();
     assertThat(c.definition().witness()).isEmpty();
   }
@@ -168,6 +173,52 @@ class ClusterConfigTest {
     assertThat(errors(bad))
         .anyMatch(e -> e.contains("cluster.events.snmp_managers: expected \"host:port\""))
         .anyMatch(e -> e.contains("cluster.events.colour"));
+  }
+
+  @Test
+  void vipCheckCanBeSwitchedOffOrRetimed() throws Exception {
+    ClusterConfig off =
+        load(NODE + "[cluster]\nvip_check_command = \"\"\nvip_check_interval_ms = 0\n" + MEMBERS)
+            .cluster()
+            .orElseThrow();
+    assertThat(off.vipCommands().check()).isEmpty();
+    assertThat(off.vipCheckInterval()).isZero();
+    // A custom add without a custom check has nothing to check with (VipCommands' rule).
+    ClusterConfig custom =
+        load(NODE + "[cluster]\nvip_add_command = \"touch /m/{ip}\"\n" + MEMBERS)
+            .cluster()
+            .orElseThrow();
+    assertThat(custom.vipCommands().check()).isEmpty();
+  }
+
+  @Test
+  void badVipCheckKeysNameFileKeyAndExpectation() {
+    String text =
+        NODE
+            + """
+            [cluster]
+            vip_check_command = "ip -o addr show dev eth0"
+            vip_check_interval_ms = 50
+            """
+            + MEMBERS;
+    List<String> errors = errors(text);
+    assertThat(errors)
+        .anyMatch(
+            e ->
+                e.contains("doppel.toml")
+                    && e.contains("cluster.vip_check_command: expected a command template naming")
+                    && e.contains("got \"ip -o addr show dev eth0\"")
+                    && e.contains("names neither {ip} nor {address}"))
+        .anyMatch(
+            e ->
+                e.contains("doppel.toml")
+                    && e.contains(
+                        "cluster.vip_check_interval_ms: expected 0 (no check) or an integer"
+                            + " 100..3600000, got 50"));
+    assertThat(errors(NODE + "[cluster]\nvip_check_interval_ms = -1\n" + MEMBERS))
+        .anyMatch(e -> e.contains("cluster.vip_check_interval_ms: expected an integer 0..3600000"));
+    assertThat(errors(NODE + "[cluster]\nvip_check_command = 7\n" + MEMBERS))
+        .anyMatch(e -> e.contains("cluster.vip_check_command: expected a command template"));
   }
 
   @Test

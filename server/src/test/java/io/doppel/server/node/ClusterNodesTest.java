@@ -2,8 +2,14 @@ package io.doppel.server.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.doppel.cluster.Epoch;
+import io.doppel.cluster.NodeId;
+import io.doppel.cluster.ResourceId;
 import io.doppel.cluster.events.EventJson;
 import io.doppel.cluster.events.EventSubscriber;
+import io.doppel.cluster.state.FileRoleStateStore;
+import io.doppel.cluster.state.PersistedRoleState;
+import io.doppel.cluster.state.ResourceRoleState;
 import io.doppel.metrics.MetricRegistry;
 import io.doppel.server.admin.ClusterStatus;
 import io.doppel.server.config.DoppelConfig;
@@ -19,6 +25,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -36,6 +44,7 @@ class ClusterNodesTest {
   static final List<String> NAMES = List.of("a", "b", "c");
   @TempDir Path dir;
   final Map<String, DoppelNode> nodes = new LinkedHashMap<>();
+  String failingAdd = ""; // the node whose vip_add_command always fails
 
   @AfterEach
   void stop() {
@@ -121,7 +130,12 @@ class ClusterNodesTest {
     }
     for (String n : NAMES) {
       Path file = dir.resolve(n + ".toml");
-      Files.writeString(file, config(n, ports));
+      String text = config(n, ports);
+      Files.writeString(
+          file,
+          n.equals(failingAdd)
+              ? text.replace("vip_add_command = \"touch", "vip_add_command = \"false")
+              : text);
       DoppelConfig c = NfsWiring.configLoader().load(file);
       DoppelNode node =
           new DoppelNode(c, new MetricRegistry(), InstantSource.system(), new SecureRandom());
@@ -223,5 +237,58 @@ class ClusterNodesTest {
     waitFor(Duration.ofSeconds(20), () -> holders().equals(List.of(third)));
     assertThat(cluster.failover("vs1", java.util.Optional.empty()).status()).isEqualTo(409);
     assertThat(cluster.failover("nope", java.util.Optional.empty()).status()).isEqualTo(404);
+  }
+
+  @Test
+  void aSavedWaitForRecoveryFlagShowsInStatusAfterARestart() throws Exception {
+    writeHook();
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    for (String n : NAMES) {
+      ports.put(n, freeUdpPort());
+    }
+    // a took vs1 over from a failed partner and then restarted: its saved role state says so.
+    ResourceId vs1 = new ResourceId(ResourceId.Kind.VIRTUAL_SERVER, "vs1");
+    new FileRoleStateStore(dir.resolve("data-a").resolve("cluster").resolve("role-state"))
+        .save(
+            PersistedRoleState.EMPTY.with(
+                vs1,
+                new ResourceRoleState(
+                    new Epoch(4),
+                    Optional.of(new NodeId("a")),
+                    new Epoch(4),
+                    Optional.of(new NodeId("a")),
+                    Set.of(new NodeId("c")),
+                    true)));
+    Path file = dir.resolve("a.toml");
+    Files.writeString(file, config("a", ports));
+    DoppelNode a =
+        new DoppelNode(
+            NfsWiring.configLoader().load(file),
+            new MetricRegistry(),
+            InstantSource.system(),
+            new SecureRandom());
+    nodes.put("a", a);
+    a.start();
+
+    // b and c never start, so the flag stays (it clears only when every node is back).
+    ClusterStatus.ResourceStatus r = a.status().cluster().resources().get(0);
+    assertThat(r.name()).isEqualTo("virtual_server:vs1");
+    assertThat(r.waitForRecovery()).isTrue();
+    assertThat(r.outOfDate()).containsExactly("c");
+    // It does not wait for its partners (seed 003) but cannot win alone: never PRIMARY here.
+    assertThat(r.epoch()).isGreaterThanOrEqualTo(4);
+    assertThat(r.role()).isIn("FOLLOWER", "CANDIDATE");
+  }
+
+  @Test
+  void anAddressThatCannotBeAddedIsReportedAndTheRoleHandedOn() throws Exception {
+    failingAdd = "a"; // a is first in the list, so it wins the role, but cannot add the address
+    startAll();
+    waitFor(Duration.ofSeconds(30), () -> holders().equals(List.of("b")));
+    waitFor(Duration.ofSeconds(10), () -> hookLog("a").contains("VIP_FAILED"));
+    ClusterStatus.ResourceStatus onB = nodes.get("b").status().cluster().resources().get(0);
+    assertThat(onB.role()).isEqualTo("PRIMARY");
+    assertThat(nodes.get("a").status().cluster().resources().get(0).role()).isNotEqualTo("PRIMARY");
+    assertThat(Files.exists(dir.resolve("vip-a"))).isFalse();
   }
 }
