@@ -37,6 +37,14 @@ public final class MirrorFiles {
     return sibling(".epoch");
   }
 
+  Path seqFloorFile() {
+    return sibling(".seqfloor");
+  }
+
+  Path degradedFile() {
+    return sibling(".degraded");
+  }
+
   Path inconsistentFile() {
     return sibling(".inconsistent");
   }
@@ -71,6 +79,79 @@ public final class MirrorFiles {
 
   public void writeEpoch(long epoch) throws IOException {
     writeAtomically(epochFile(), ByteBuffer.allocate(8).putLong(epoch).array());
+  }
+
+  /** The epoch this node serves in from now and the first seq it will write in it. */
+  public void writeEpochStart(long epoch, long firstSeq) throws IOException {
+    writeAtomically(epochFile(), ByteBuffer.allocate(16).putLong(epoch).putLong(firstSeq).array());
+  }
+
+  /** The first seq of the epoch in {@link #readEpoch()}, 0 when not recorded. */
+  public long readEpochFirstSeq() throws IOException {
+    byte[] body = readChecked(epochFile());
+    return body == null || body.length < 16 ? 0 : ByteBuffer.wrap(body).getLong(8);
+  }
+
+  /** How far this node's seqs as primary may have gone ({@link #writeSeqFloor}), or 0. */
+  public long readSeqFloor() throws IOException {
+    byte[] body = readChecked(seqFloorFile());
+    return body == null ? 0 : ByteBuffer.wrap(body).getLong();
+  }
+
+  /** Durably: as primary, no record with a seq above {@code seq} has left this node. */
+  public void writeSeqFloor(long seq) throws IOException {
+    writeAtomically(seqFloorFile(), ByteBuffer.allocate(8).putLong(seq).array());
+  }
+
+  /** This node is no longer the primary: its reservation says nothing about its image. */
+  public void clearSeqFloor() throws IOException {
+    if (Files.deleteIfExists(seqFloorFile())) {
+      syncDirectory();
+    }
+  }
+
+  /**
+   * The history a restarting primary continues from: the persisted one (saved at flushes), reaching
+   * over every seq it may have sent since ({@link #readSeqFloor}), those past its epoch's start in
+   * that epoch. Only when that epoch is the newest this image has seen; otherwise the persisted
+   * history as is.
+   */
+  public History servedHistory(History persisted) throws IOException {
+    long floor = readSeqFloor();
+    long epoch = readEpoch();
+    long first = readEpochFirstSeq();
+    if (floor <= persisted.lastSeq() || epoch < persisted.lastEpoch()) {
+      return persisted;
+    }
+    java.util.List<History.Generation> gens = new java.util.ArrayList<>(persisted.generations());
+    if (epoch > persisted.lastEpoch() && first > persisted.lastSeq() && first <= floor) {
+      gens.add(new History.Generation(epoch, first));
+    }
+    return gens.isEmpty() ? persisted : new History(gens, floor);
+  }
+
+  /**
+   * The replicas this node, as primary, last served without (not in sync), or empty when every
+   * replica was in sync. Written before a write is acknowledged without a replica.
+   */
+  public java.util.List<String> readDegraded() throws IOException {
+    byte[] body = readChecked(degradedFile());
+    if (body == null || body.length == 0) {
+      return java.util.List.of();
+    }
+    return java.util.List.of(new String(body, java.nio.charset.StandardCharsets.UTF_8).split("\n"));
+  }
+
+  public void writeDegraded(java.util.Collection<String> replicas) throws IOException {
+    if (replicas.isEmpty()) {
+      if (Files.deleteIfExists(degradedFile())) {
+        syncDirectory();
+      }
+      return;
+    }
+    writeAtomically(
+        degradedFile(),
+        String.join("\n", replicas).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   public boolean inconsistent() {

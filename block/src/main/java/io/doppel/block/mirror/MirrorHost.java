@@ -4,6 +4,7 @@ import io.doppel.block.volume.FileVolume;
 import io.doppel.block.volume.Volume;
 import io.doppel.metrics.MetricRegistry;
 import io.doppel.replication.history.History;
+import io.doppel.replication.history.TailClaim;
 import io.doppel.replication.primary.PrimaryConfig;
 import io.doppel.replication.primary.PrimaryStats;
 import io.doppel.replication.primary.PrimaryStream;
@@ -57,6 +58,9 @@ public final class MirrorHost implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MirrorHost.class);
   private static final int MAX_RECORD_BYTES = 1 << 20;
 
+  /** Seqs reserved per fsync of the seq floor ({@link MirrorFiles#writeSeqFloor}). */
+  private static final long SEQ_RESERVATION_STEP = 1 << 16;
+
   private final MirrorSettings settings;
   private final MetricRegistry metrics;
   private final LongSupplier clock;
@@ -74,11 +78,12 @@ public final class MirrorHost implements AutoCloseable {
   private final Map<String, ReplicaStats> replicaStats = new ConcurrentHashMap<>();
 
   /** A volume this node serves: its image path and the nodes it mirrors to. */
-  private record Primary(MirroredVolume volume, Path image, List<String> others) {}
+  private record Primary(
+      MirroredVolume volume, Path image, List<String> others, int rank, DegradedTracker degraded) {}
 
   /** A volume this node backs up: the open image and its applier. */
   private record Backup(
-      FileVolume local, Path image, VolumeReplicaApplier applier, List<String> others) {}
+      FileVolume local, Path image, VolumeReplicaApplier applier, List<String> others, int rank) {}
 
   private ReplicaServer server;
 
@@ -120,16 +125,30 @@ public final class MirrorHost implements AutoCloseable {
    */
   public MirroredVolume openPrimary(Volume local, Path image, List<String> backupNodes)
       throws IOException {
-    return openPrimary(local, image, backupNodes, 0);
+    return openPrimary(local, image, backupNodes, 0, 0);
+  }
+
+  /**
+   * As {@link #openPrimary(Volume, Path, List)} for the node at position {@code rank} of the
+   * volume's node list (its epochs' tie-breaker, {@link MirrorEpochs}).
+   */
+  public MirroredVolume openPrimary(Volume local, Path image, List<String> backupNodes, int rank)
+      throws IOException {
+    return openPrimary(local, image, backupNodes, 0, rank);
   }
 
   private MirroredVolume openPrimary(
-      Volume local, Path image, List<String> backupNodes, long minEpoch) throws IOException {
+      Volume local, Path image, List<String> backupNodes, long seenEpoch, int rank)
+      throws IOException {
     String name = local.name();
     MirrorFiles files = new MirrorFiles(image);
-    History history = files.readHistory();
-    long epoch = Math.max(minEpoch, Math.max(files.readEpoch(), history.lastEpoch()) + 1);
-    files.writeEpoch(epoch);
+    History history = files.servedHistory(files.readHistory());
+    long epoch =
+        MirrorEpochs.after(
+            Math.max(seenEpoch, Math.max(files.readEpoch(), history.lastEpoch())), rank);
+    // Durable before any write of the epoch: where it starts, and that no seq went past here yet.
+    files.writeEpochStart(epoch, history.lastSeq() + 1);
+    files.writeSeqFloor(history.lastSeq());
     DirtyMap map =
         Files.exists(files.dirtyMap())
             ? DirtyMap.open(files.dirtyMap(), history.lastSeq() + 1)
@@ -137,6 +156,7 @@ public final class MirrorHost implements AutoCloseable {
     LongAdder copied = new LongAdder();
     RegionImageReader reader = new RegionImageReader(name, local, copied);
     PrimaryConfig cfg = primaryConfig();
+    DegradedTracker degraded = new DegradedTracker(name, files, backupNodes, MirrorHost::logEvent);
     PrimaryStream stream =
         new PrimaryStream(
             name,
@@ -148,7 +168,17 @@ public final class MirrorHost implements AutoCloseable {
             new DirtyRegionCopySource(
                 map, new ResyncPlanner(cfg.maxCopyTaskBytes(), cfg.holdThresholdBytes()), reader),
             primaryStats.computeIfAbsent(name, n -> new PrimaryStats(metrics, n)),
-            MirrorHost::logEvent);
+            degraded);
+    stream.reserveSeqsWith(
+        seq -> {
+          try {
+            files.writeSeqFloor(seq + SEQ_RESERVATION_STEP);
+            return seq + SEQ_RESERVATION_STEP;
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        },
+        history.lastSeq());
     Map<String, PeerConnection> replicas = new LinkedHashMap<>();
     for (String node : backupNodes) {
       replicas.put(node, peer(node));
@@ -158,7 +188,7 @@ public final class MirrorHost implements AutoCloseable {
     MirroredVolume volume =
         new MirroredVolume(
             local, primaryHost, map, files, epoch, MAX_RECORD_BYTES, waitNanos, copied);
-    primaries.put(name, new Primary(volume, image, List.copyOf(backupNodes)));
+    primaries.put(name, new Primary(volume, image, List.copyOf(backupNodes), rank, degraded));
     LOG.info(
         "event=mirror_primary volume={} epoch={} last_seq={} backups={} dirty_bytes={}",
         name,
@@ -204,7 +234,7 @@ public final class MirrorHost implements AutoCloseable {
    * exported over NBD while this node is a backup.
    */
   public void openBackup(String name, Path image, long sizeBytes) throws IOException {
-    openBackup(name, image, sizeBytes, List.of(), 0);
+    openBackup(name, image, sizeBytes, List.of(), 0, 0);
   }
 
   /**
@@ -214,27 +244,71 @@ public final class MirrorHost implements AutoCloseable {
   public void openBackup(
       String name, Path image, long sizeBytes, List<String> otherNodes, long knownEpoch)
       throws IOException {
+    openBackup(name, image, sizeBytes, otherNodes, knownEpoch, 0);
+  }
+
+  /** As above, for the node at position {@code rank} of the volume's node list. */
+  public void openBackup(
+      String name, Path image, long sizeBytes, List<String> otherNodes, long knownEpoch, int rank)
+      throws IOException {
     Files.createDirectories(image.toAbsolutePath().getParent());
     FileVolume local = FileVolume.createOrOpen(name, image, sizeBytes, false);
     try {
       MirrorFiles files = new MirrorFiles(image);
       History history = files.readHistory();
+      files.clearSeqFloor(); // a backup's seqs come from its primary
       VolumeReplicaApplier images = new VolumeReplicaApplier(local, files, history);
-      registerReplica(name, history, files.inconsistent(), knownEpoch, images);
-      backups.put(name, new Backup(local, image, images, List.copyOf(otherNodes)));
+      Optional<TailClaim> tail = tailClaim(files, history, sizeBytes);
+      registerReplica(name, history, files.inconsistent(), knownEpoch, images, tail, false);
+      backups.put(name, new Backup(local, image, images, List.copyOf(otherNodes), rank));
       LOG.info(
-          "event=mirror_backup volume={} last_seq={} inconsistent={}",
+          "event=mirror_backup volume={} last_seq={} inconsistent={} tail_epoch={} tail_ranges={}"
+              + " tail_degraded={}",
           name,
           history.lastSeq(),
-          files.inconsistent());
+          files.inconsistent(),
+          tail.map(TailClaim::epoch).orElse(0L),
+          tail.map(t -> t.ranges().size()).orElse(0),
+          tail.map(TailClaim::degradedReplicas).orElse(List.of()));
     } catch (IOException | RuntimeException e) {
       local.close();
       throw e;
     }
   }
 
+  /**
+   * A write-intent map beside a backup's image is left from when this node was the primary: its
+   * regions may hold a tail no replica received. Told to the next primary until it is resolved
+   * ({@link VolumeReplicaApplier#tailResolved}).
+   */
+  private static Optional<TailClaim> tailClaim(MirrorFiles files, History history, long sizeBytes)
+      throws IOException {
+    long served = files.readEpoch();
+    if (!Files.exists(files.dirtyMap()) || served < 1) {
+      return Optional.empty();
+    }
+    long[] regions;
+    int regionBytes;
+    DirtyMap map = DirtyMap.open(files.dirtyMap(), history.lastSeq() + 1);
+    try {
+      regions = map.dirtyRegions();
+      regionBytes = map.regionBytes();
+    } finally {
+      map.close();
+    }
+    return Optional.of(
+        new TailClaim(
+            served, files.readDegraded(), TailClaim.ranges(regions, regionBytes, sizeBytes)));
+  }
+
   private void registerReplica(
-      String name, History history, boolean inconsistent, long knownEpoch, RecordApplier images) {
+      String name,
+      History history,
+      boolean inconsistent,
+      long knownEpoch,
+      RecordApplier images,
+      Optional<TailClaim> tail,
+      boolean primaryHere) {
     ReplicaApplier applier =
         new ReplicaApplier(
             name,
@@ -245,6 +319,10 @@ public final class MirrorHost implements AutoCloseable {
             replicaHost.replySink(name),
             ReplicaConfig.DEFAULT,
             replicaStats.computeIfAbsent(name, n -> new ReplicaStats(metrics, n)));
+    tail.ifPresent(applier::claimTail);
+    if (primaryHere) {
+      applier.refuseAsPrimaryHere();
+    }
     replicaHost.register(name, applier);
   }
 
@@ -287,22 +365,26 @@ public final class MirrorHost implements AutoCloseable {
     backups.remove(name);
     long size = b.local().sizeBytes();
     b.local().close();
-    // The dirty map of an earlier primaryship does not describe this history; start clean.
-    Files.deleteIfExists(new MirrorFiles(b.image()).dirtyMap());
+    // A map still here is an unresolved tail of this node's own earlier primaryship (a resolved
+    // one is deleted): reloaded, its regions are copied to every replica as "unknown".
     FileVolume local = FileVolume.createOrOpen(name, b.image(), size, false);
     MirroredVolume v;
     try {
-      v = openPrimary(local, b.image(), b.others(), Math.max(minEpoch, t.knownEpoch() + 1));
+      // An epoch past everything this image has seen, and at least the one asked for.
+      v =
+          openPrimary(
+              local, b.image(), b.others(), Math.max(minEpoch - 1, t.knownEpoch()), b.rank());
     } catch (IOException | RuntimeException e) {
       local.close();
       // Neither backup nor primary here now: the retired applier's agent must not keep ticking.
       replicaHost.unregister(name);
       throw e;
     }
-    // Keep answering the old primary, now in our epoch: its stale messages are refused (counted),
-    // and a restarted one sees our history and finds the fork (split brain) instead of resyncing.
-    // Registering replaces the retired applier's agent (its ticks stop) with this fence.
-    registerReplica(name, t.history(), false, v.role().epoch(), FENCE);
+    // Keep answering the old primary: its messages of older epochs are refused as stale (it is
+    // fenced), and one restarted in a newer epoch is refused as DIVERGED (it reports the split
+    // brain) instead of copying over this image. Registering replaces the retired applier's agent
+    // (its ticks stop) with this fence.
+    registerReplica(name, t.history(), false, v.role().epoch(), FENCE, Optional.empty(), true);
     LOG.info(
         "event=mirror_promoted volume={} epoch={} last_seq={}",
         name,
@@ -314,22 +396,55 @@ public final class MirrorHost implements AutoCloseable {
   private RoleAssignment demote(String name, long epoch) throws IOException {
     Primary p = primaries.remove(name);
     long size = p.volume().sizeBytes();
+    // A primary fenced by a newer epoch must come back above it, or it could never serve again.
+    long fencedBy = awaitAgent(primaryHost.call(name, PrimaryStream::fencedByEpoch));
+    long seen = Math.max(epoch, fencedBy);
     p.volume().demote();
     try {
       p.volume().close();
     } finally {
       primaryHost.unregister(name);
+      p.degraded().retire();
     }
-    Files.deleteIfExists(new MirrorFiles(p.image()).dirtyMap());
+    // The map stays: as a backup this node claims its regions as a possible unreplicated tail.
     try {
       // Replaces the fence agent this node ran while primary (if it was promoted here).
-      openBackup(name, p.image(), size, p.others(), epoch);
+      openBackup(name, p.image(), size, p.others(), seen, p.rank());
     } catch (IOException | RuntimeException e) {
       replicaHost.unregister(name); // held in no role now: stop the fence agent
       throw e;
     }
-    LOG.info("event=mirror_demoted volume={} epoch={}", name, epoch);
-    return new RoleAssignment(VolumeRole.BACKUP, epoch);
+    LOG.info("event=mirror_demoted volume={} epoch={} fenced_by={}", name, epoch, fencedBy);
+    return new RoleAssignment(VolumeRole.BACKUP, seen);
+  }
+
+  /**
+   * Operator, after a split brain (REPLICATION.md "Who is newer"): this node's copy of {@code
+   * volume} survives and {@code replica}'s diverged changes are discarded by a full copy from here.
+   * Refused (IllegalStateException) unless this node is the volume's primary and that replica is
+   * DIVERGED: any other state resyncs by itself, and a copy must never overwrite a replica that
+   * could still hold the only copy of acknowledged writes without the operator asking for it.
+   */
+  public void discardReplicaChanges(String volume, String replica) throws IOException {
+    Primary p = primaries.get(volume);
+    if (p == null) {
+      throw new IllegalStateException("this node is not the primary of " + volume);
+    }
+    if (!p.others().contains(replica)) {
+      throw new IllegalArgumentException(replica + " is not a replica of " + volume);
+    }
+    awaitAgent(
+        primaryHost.call(
+            volume,
+            s -> {
+              s.discardReplicaChanges(replica, clock.getAsLong());
+              return true;
+            }));
+    LOG.warn(
+        "event=split_brain_resolved volume={} survivor={} discarded={}",
+        volume,
+        settings.node(),
+        replica);
   }
 
   /** The volume as this node serves it, while it is primary here. */
@@ -386,7 +501,10 @@ public final class MirrorHost implements AutoCloseable {
       if (c instanceof UncheckedIOException u) {
         throw u.getCause();
       }
-      throw new IOException("role change failed: " + (c == null ? e : c), e);
+      if (c instanceof RuntimeException r) {
+        throw r; // a refusal with its own message (e.g. "replica a is UNKNOWN, not DIVERGED")
+      }
+      throw new IOException("the volume's agent did not answer: " + (c == null ? e : c), e);
     }
   }
 
@@ -448,6 +566,7 @@ public final class MirrorHost implements AutoCloseable {
       } catch (IOException e) {
         failures.add(e);
       }
+      p.degraded().retire(); // no write is acknowledged any more: closing links changes nothing
     }
     peers.values().forEach(PeerConnection::close);
     primaryHost.close();
@@ -468,5 +587,41 @@ public final class MirrorHost implements AutoCloseable {
     if (!failures.isEmpty()) {
       throw failures.get(0);
     }
+  }
+
+  // ---- online verify (ISSUE3 "Operations": verify) ---------------------------------------------
+
+  private final Map<String, io.doppel.block.mirror.verify.VerifyJob> verifyJobs =
+      new ConcurrentHashMap<>();
+
+  /**
+   * Starts an online verify of {@code volume} (primary on this node) on a thread from {@code
+   * threads}; its progress and result are at {@link #verifyReport}. Refuses while one runs.
+   */
+  public synchronized io.doppel.block.mirror.verify.VerifyJob startVerify(
+      String volume, io.doppel.block.mirror.verify.VerifyOptions options, ThreadFactory threads) {
+    MirroredVolume v =
+        primary(volume)
+            .orElseThrow(
+                () -> new IllegalArgumentException("volume " + volume + " is not primary here"));
+    var running = verifyJobs.get(volume);
+    if (running != null && !running.state().finished()) {
+      throw new IllegalStateException("a verify of " + volume + " is already running");
+    }
+    var job =
+        new io.doppel.block.mirror.verify.VerifyJob(
+            v.verifyPort(clock),
+            options,
+            clock,
+            TimeUnit.NANOSECONDS::sleep,
+            4 * settings.ackTimeoutNanos() + TimeUnit.SECONDS.toNanos(30));
+    verifyJobs.put(volume, job);
+    threads.newThread(job).start();
+    return job;
+  }
+
+  /** The latest verify of {@code volume} on this node (running or finished), if any. */
+  public Optional<io.doppel.block.mirror.verify.VerifyReport> verifyReport(String volume) {
+    return Optional.ofNullable(verifyJobs.get(volume)).map(j -> j.report());
   }
 }

@@ -12,6 +12,7 @@ import java.util.List;
  * @param resyncBytesCopied bytes read for resync copies since start (primary)
  * @param inconsistent a copy into this node's image is incomplete (backup)
  * @param replicas the backups as the primary sees them (empty on a backup)
+ * @param fencedByEpoch a newer epoch that fenced this primary (it refuses writes), 0 when not
  */
 public record MirrorStatus(
     String volume,
@@ -21,9 +22,23 @@ public record MirrorStatus(
     long dirtyBytes,
     long resyncBytesCopied,
     boolean inconsistent,
-    List<ReplicaView> replicas) {
+    List<ReplicaView> replicas,
+    long fencedByEpoch) {
   public MirrorStatus {
     replicas = List.copyOf(replicas);
+  }
+
+  /** A volume whose primary (if this node is) is not fenced. */
+  public MirrorStatus(
+      String volume,
+      VolumeRole role,
+      long epoch,
+      long lastSeq,
+      long dirtyBytes,
+      long resyncBytesCopied,
+      boolean inconsistent,
+      List<ReplicaView> replicas) {
+    this(volume, role, epoch, lastSeq, dirtyBytes, resyncBytesCopied, inconsistent, replicas, 0);
   }
 
   /**

@@ -112,14 +112,18 @@ public final class MirroredVolume implements Volume {
   @Override
   public void write(long offset, ByteBuffer src, boolean fua) throws IOException {
     checkServing();
+    markAhead(offset, src.remaining());
     List<CompletableFuture<Long>> pending = new ArrayList<>();
     long at = offset;
     while (src.hasRemaining()) {
-      byte[] chunk = new byte[Math.min(src.remaining(), maxRecordBytes)];
-      src.get(chunk);
-      byte[] payload = BlockRecords.payload(at, chunk.length, chunk);
-      pending.add(submit(BlockRecords.KIND_WRITE, at, chunk.length, payload, fua));
-      at += chunk.length;
+      // One copy: straight from the request into the record's payload, after its header.
+      int n = Math.min(src.remaining(), maxRecordBytes);
+      byte[] payload = new byte[BlockRecords.HEADER + n];
+      ByteBuffer p = ByteBuffer.wrap(payload).putLong(at).putLong(n);
+      p.put(p.position(), src, src.position(), n);
+      src.position(src.position() + n);
+      pending.add(submit(BlockRecords.KIND_WRITE, at, n, payload, fua));
+      at += n;
     }
     await(pending);
   }
@@ -138,6 +142,7 @@ public final class MirroredVolume implements Volume {
 
   private void ranged(int kind, long offset, long length, boolean fua) throws IOException {
     checkServing();
+    markAhead(offset, length);
     List<CompletableFuture<Long>> pending = new ArrayList<>();
     long step = Math.max(maxRecordBytes, 1L << 30);
     for (long at = offset; at < offset + length; at += step) {
@@ -145,6 +150,21 @@ public final class MirroredVolume implements Volume {
       pending.add(submit(kind, at, n, BlockRecords.payload(at, n, null), fua));
     }
     await(pending);
+  }
+
+  /**
+   * Marks the write's regions dirty and forces the map here, on the client's worker thread, before
+   * the write reaches the replication thread: concurrent writers share one force (group commit) and
+   * the replication thread's own {@link DirtyMap#markDurably} finds the marks already durable, so
+   * it never waits on the disk for them. The rule is unchanged: durable mark, then local write.
+   */
+  private void markAhead(long offset, long length) throws IOException {
+    if (length > 0
+        && offset >= 0
+        && offset <= sizeBytes() - length
+        && map.premark(offset, length)) {
+      map.awaitDurable(offset, length);
+    }
   }
 
   private CompletableFuture<Long> submit(
@@ -221,6 +241,15 @@ public final class MirroredVolume implements Volume {
     }
   }
 
+  /**
+   * What an online verify of this volume uses (the verify package): it adds records to this
+   * volume's stream between writes, and never touches the write path itself.
+   */
+  public io.doppel.block.mirror.verify.VerifyPort verifyPort(
+      java.util.function.LongSupplier clock) {
+    return new io.doppel.block.mirror.verify.VerifyPort(name(), epoch, local, host, map, clock);
+  }
+
   /** This volume's status, computed on its replication thread. */
   public CompletableFuture<MirrorStatus> status(long nowNanos) {
     return host.call(name(), s -> statusOf(s, nowNanos));
@@ -246,7 +275,8 @@ public final class MirroredVolume implements Volume {
         map.dirtyBytes(),
         resyncBytes.sum(),
         false,
-        views);
+        views,
+        s.fencedByEpoch());
   }
 
   /** Idempotent: the host closes every primary it still holds, after the catalog or a test may. */

@@ -1,10 +1,19 @@
 package io.doppel.block.mirror;
 
+import io.doppel.block.mirror.verify.VerifyRecords;
 import io.doppel.block.volume.Volume;
 import io.doppel.replication.history.History;
 import io.doppel.replication.replica.RecordApplier;
+import io.doppel.replication.replica.ReplicaApplier;
 import io.doppel.replication.wire.Record;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The backup side of a mirrored volume: applies the primary's block records to this node's own
@@ -12,11 +21,21 @@ import java.io.IOException;
  * the image is forced, so the persisted {@code (epoch, lastSeq)} never claims data the disk lacks
  * (REPLICATION.md "The stream"). Called on the resource's agent thread only.
  */
-public final class VolumeReplicaApplier implements RecordApplier {
+public final class VolumeReplicaApplier implements RecordApplier, ReplicaApplier.VerifyAnswerer {
+  /**
+   * Background syncs of every backup image (threads are made on demand and retire when idle). A
+   * volume has at most one sync running: {@link ReplicaApplier} starts the next only after the last
+   * completed, and each is chained after the previous anyway.
+   */
+  private static final ExecutorService SYNCS =
+      Executors.newCachedThreadPool(
+          Thread.ofPlatform().name("doppel-replica-sync-", 0).daemon().factory());
+
   private final Volume image;
   private final MirrorFiles files;
   private History applied;
   private boolean retired;
+  private CompletableFuture<Void> syncing = CompletableFuture.completedFuture(null);
 
   /**
    * @param image the backup's local image (not exported over NBD while this node is a backup)
@@ -31,15 +50,59 @@ public final class VolumeReplicaApplier implements RecordApplier {
   @Override
   public void apply(Record record, boolean durable) throws IOException {
     checkActive();
-    BlockRecords.apply(record, image);
+    if (record.kind() != VerifyRecords.KIND_VERIFY) { // a verify changes no data; see answer()
+      BlockRecords.apply(record, image);
+    }
     applied = applied.append(record.epoch(), record.seq());
     if (durable) {
       sync();
     }
   }
 
+  /** Digests the regions a verify record names, right after it was applied in seq order. */
+  @Override
+  public List<byte[]> answer(Record record) throws IOException {
+    return record.kind() == VerifyRecords.KIND_VERIFY ? VerifyRecords.answer(record, image) : null;
+  }
+
+  /**
+   * Forces the image and then persists the history as applied now, on a background thread, so the
+   * agent keeps applying (and acking received) while the disk works: writes applied later may reach
+   * the disk early, but the persisted history never claims one that was not forced.
+   */
+  @Override
+  public CompletableFuture<Void> syncAsync() {
+    if (retired) {
+      return CompletableFuture.completedFuture(null);
+    }
+    History upTo = applied;
+    syncing =
+        syncing.thenRunAsync(
+            () -> {
+              try {
+                image.flush();
+                files.writeHistory(upTo);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            },
+            SYNCS);
+    return syncing;
+  }
+
+  /** Waits for a background sync: nothing else may write the history while one runs. */
+  private void awaitSyncing() throws IOException {
+    try {
+      syncing.join();
+    } catch (CompletionException e) {
+      syncing = CompletableFuture.completedFuture(null);
+      throw new IOException("background sync of " + image.name() + " failed", e.getCause());
+    }
+  }
+
   @Override
   public void sync() throws IOException {
+    awaitSyncing();
     if (retired) {
       return; // the image was handed to the primary side; it syncs it itself
     }
@@ -50,6 +113,7 @@ public final class VolumeReplicaApplier implements RecordApplier {
   @Override
   public void beginCopy() throws IOException {
     checkActive();
+    awaitSyncing();
     files.markInconsistent();
   }
 
@@ -65,10 +129,19 @@ public final class VolumeReplicaApplier implements RecordApplier {
   @Override
   public void endCopy(History history) throws IOException {
     checkActive();
+    awaitSyncing();
     image.flush();
     files.writeHistory(history);
     files.clearInconsistent();
     applied = history;
+  }
+
+  /** The next primary judged this node's tail claim: the leftover write-intent map goes. */
+  @Override
+  public void tailResolved() throws IOException {
+    if (Files.deleteIfExists(files.dirtyMap())) {
+      files.writeDegraded(java.util.List.of());
+    }
   }
 
   /**

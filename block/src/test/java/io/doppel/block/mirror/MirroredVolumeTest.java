@@ -1,22 +1,19 @@
 package io.doppel.block.mirror;
 
+import static io.doppel.block.mirror.MirrorTests.awaitTrue;
+import static io.doppel.block.mirror.MirrorTests.freePort;
+import static io.doppel.block.mirror.MirrorTests.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.doppel.block.volume.FileVolume;
 import io.doppel.metrics.MetricRegistry;
 import io.doppel.replication.history.History;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -134,27 +131,5 @@ class MirroredVolumeTest {
         .status("v")
         .map(s -> s.replicas().get(0).state().equals("IN_SYNC"))
         .orElse(false);
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static String sha256(Path p) throws Exception {
-    return HexFormat.of()
-        .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
-  }
-
-  private static void awaitTrue(BooleanSupplier condition, String what)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(20); // polling a condition with a deadline
-    }
   }
 }

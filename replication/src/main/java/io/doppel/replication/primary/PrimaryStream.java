@@ -41,6 +41,8 @@ public final class PrimaryStream {
   private final Map<String, ReplicaSession> sessions = new LinkedHashMap<>();
   private final RecordBuffer buffer = new RecordBuffer();
   private final CommitTracker commits = new CommitTracker();
+  private SeqReservation seqReservation;
+  private long reservedThroughSeq;
   private History history;
   private ReplicaSession holder;
   private long holdStartNanos;
@@ -50,6 +52,7 @@ public final class PrimaryStream {
   private long allDurableReported = -1;
   private boolean unknownResolved;
   private CompletableFuture<Void> writable = CompletableFuture.completedFuture(null);
+  private VerifyListener verifyListener;
 
   /**
    * @param history the resource's persisted history (records of this epoch follow it)
@@ -99,6 +102,20 @@ public final class PrimaryStream {
   }
 
   /**
+   * Reserves seqs durably before they are sent ({@link SeqReservation}); {@code reservedThrough} is
+   * what is already reserved. Call before the first offer.
+   */
+  public void reserveSeqsWith(SeqReservation reservation, long reservedThrough) {
+    this.seqReservation = reservation;
+    this.reservedThroughSeq = reservedThrough;
+  }
+
+  /** The newer epoch that fenced this primary, or 0 while it is not fenced. */
+  public long fencedByEpoch() {
+    return fencedBy;
+  }
+
+  /**
    * Offers the next record (seq = {@link #lastSeq()} + 1, epoch = {@link #epoch()}), already
    * applied locally. Returns {@link Offer.Accepted} with a future for {@code strength}, or {@link
    * Offer.Wait} (offer it again once {@link #writable()} completes), or {@link Offer.Fenced}.
@@ -121,6 +138,9 @@ public final class PrimaryStream {
       stats.windowFull.increment();
       armWritable();
       return new Offer.Wait(Offer.Reason.WINDOW_FULL);
+    }
+    if (seqReservation != null && record.seq() > reservedThroughSeq) {
+      reservedThroughSeq = seqReservation.reserveThrough(record.seq());
     }
     history = history.append(epoch, record.seq());
     buffer.add(record);
@@ -197,12 +217,42 @@ public final class PrimaryStream {
       work += s.doWork(nowNanos);
     }
     afterProgress(nowNanos);
+    tracker.tick(nowNanos);
     return work;
   }
 
   /** Operator: this primary survives a split brain; the replica's changes are discarded. */
   public void discardReplicaChanges(String replicaId, long nowNanos) {
     session(replicaId).discardReplicaChanges(nowNanos);
+  }
+
+  /**
+   * Operator (verify --repair): replica {@code replicaId} leaves sync if it is in sync, so that its
+   * catch-up copies every dirty-map region stamped after its durable seq. Call it in the same agent
+   * step that stamps the regions, before offering the stamping record, so the replica cannot
+   * durably acknowledge that record first.
+   */
+  public void forceCatchUp(String replicaId, String reason, long nowNanos) {
+    session(replicaId).forceCatchUp(reason, nowNanos);
+  }
+
+  /** Who receives replicas' answers to verify records (one online verify at a time). */
+  public void verifyListener(VerifyListener listener) {
+    this.verifyListener = listener;
+  }
+
+  /** Receives each replica's answer to a verify record (resource thread). */
+  @FunctionalInterface
+  public interface VerifyListener {
+    void onVerifyReply(String replicaId, long seq, List<byte[]> digests);
+  }
+
+  void verifyReplied(String replicaId, ReplicationMessage.VerifyReply v) {
+    if (verifyListener == null || v.seq() > lastSeq()) {
+      stats.anomalies.increment(); // nobody asked, or an answer to a record never offered
+      return;
+    }
+    verifyListener.onVerifyReply(replicaId, v.seq(), v.digests());
   }
 
   /** Operator: sets a replica's resync rate (0 = unlimited). */

@@ -2,6 +2,7 @@ package io.doppel.replication.primary;
 
 import io.doppel.replication.history.Comparison;
 import io.doppel.replication.history.History;
+import io.doppel.replication.history.TailClaim;
 import io.doppel.replication.track.CatchUp;
 import io.doppel.replication.track.CopyTask;
 import io.doppel.replication.track.RateController;
@@ -20,6 +21,7 @@ import io.doppel.replication.wire.ReplicationMessage.Probe;
 import io.doppel.replication.wire.ReplicationMessage.Refuse;
 import io.doppel.replication.wire.ReplicationMessage.SyncDone;
 import io.doppel.replication.wire.ReplicationMessage.SyncStart;
+import io.doppel.replication.wire.ReplicationMessage.VerifyReply;
 import java.util.ArrayDeque;
 import java.util.List;
 import org.slf4j.Logger;
@@ -216,12 +218,32 @@ final class ReplicaSession {
     long quietSince = Math.max(lastProgressNanos, lastRetransmitNanos);
     if (nowNanos - quietSince >= config.retransmitNanos()) {
       lastRetransmitNanos = nowNanos;
+      if (receivedAck >= nextSeq - 1) {
+        // Everything sent arrived; only durability is outstanding (a full window waits on the
+        // replica's disk). Resending megabytes it holds would only slow it down: ask it to sync
+        // and ack again instead (an Append without records).
+        sink.send(new Append(stream.resource(), stream.epoch(), true, List.of()));
+        return 1;
+      }
       stats.retransmits.increment();
-      resetSending();
+      rewindToReceived();
       forceSync = true;
       return 1 + pumpRecords(nowNanos);
     }
     return 0;
+  }
+
+  /**
+   * Resends from the first record the replica has not acked as received, not from the last durable
+   * one: a full window is megabytes it already holds. A replica that lost records (it restarted)
+   * answers the resend with a gap refusal, and {@link #resendFrom} goes back to what it expects.
+   */
+  private void rewindToReceived() {
+    long from = Math.max(durableAck, receivedAck) + 1;
+    while (!inflight.isEmpty() && inflight.peekLast()[0] >= from) {
+      inflightBytes -= inflight.removeLast()[1];
+    }
+    nextSeq = from;
   }
 
   /** Near the end of a log catch-up, holds new writes so the tail can drain. */
@@ -268,6 +290,7 @@ final class ReplicaSession {
       case Ack a -> onAck(a, nowNanos);
       case Refuse r -> onRefuse(r, nowNanos);
       case CopyAck c -> onCopyAck(c, nowNanos);
+      case VerifyReply v -> stream.verifyReplied(replicaId, v);
       case Probe p -> stats.anomalies.increment();
       case Append a -> stats.anomalies.increment();
       case SyncStart s -> stats.anomalies.increment();
@@ -341,11 +364,63 @@ final class ReplicaSession {
       return; // a duplicate or late answer to an earlier probe
     }
     Comparison c = Comparison.compare(stream.history(), h.history());
+    if (h.tail().isPresent() && adoptTail(h, c, nowNanos)) {
+      return;
+    }
     switch (c.relation()) {
       case DIVERGED -> diverge("histories fork after seq " + c.commonSeq(), h.history(), nowNanos);
       case REMOTE_AHEAD -> diverge("replica is ahead of the primary", h.history(), nowNanos);
       case EQUAL, LOCAL_AHEAD -> startCatchUp(h.history().lastSeq(), h.inconsistent(), nowNanos);
     }
+  }
+
+  /**
+   * A former primary's image may hold a tail no replica received, past what its persisted history
+   * shows or forking from ours ({@link TailClaim}). Written while every replica was in sync, that
+   * tail was never acknowledged to a client: its regions join what changed here, and the usual copy
+   * of changes overwrites them with our data. A tail written while some replica was out of sync may
+   * hold acknowledged writes we lack: a split brain for an operator, even when the persisted
+   * histories look like a prefix. Returns false to fall back to the plain history verdict.
+   */
+  private boolean adoptTail(Hello h, Comparison c, long nowNanos) {
+    TailClaim tail = h.tail().get();
+    History remote = h.history();
+    long last = stream.lastSeq();
+    if (stream.copySource() == null || tail.epoch() >= stream.epoch() || last < 1) {
+      return false;
+    }
+    if (!tail.unacknowledgedOnly()) {
+      diverge(
+          "former primary served epoch " + tail.epoch() + " without " + tail.degradedReplicas(),
+          remote,
+          nowNanos);
+      return true;
+    }
+    boolean forked =
+        c.relation() == Comparison.Relation.DIVERGED
+            || c.relation() == Comparison.Relation.REMOTE_AHEAD;
+    if (forked
+        && (remote.lastEpoch() != tail.epoch()
+            || remote.epochOf(c.commonSeq() + 1) != tail.epoch())) {
+      return false; // records of other epochs past the fork: not only its own tail
+    }
+    long durable = forked ? c.commonSeq() : remote.lastSeq();
+    // Stamped at our last seq, with the replica taken as durable before it: the regions are in
+    // this catch-up's plan, and clear once the replica has them.
+    if (!stream.copySource().adoptChanges(tail.ranges(), last)) {
+      return false;
+    }
+    log.info(
+        "adopting former primary's unacknowledged tail resource={} replica={} epoch={} "
+            + "relation={} durable={} ranges={}",
+        stream.resource(),
+        replicaId,
+        tail.epoch(),
+        c.relation(),
+        durable,
+        tail.ranges().size());
+    startCatchUp(Math.min(durable, last - 1), h.inconsistent(), nowNanos);
+    return true;
   }
 
   private void diverge(String reason, History remote, long nowNanos) {
@@ -527,6 +602,17 @@ final class ReplicaSession {
   void onConnected(long nowNanos) {
     if (state == ReplicaState.UNKNOWN || state == ReplicaState.LAGGING) {
       probe(nowNanos, true);
+    }
+  }
+
+  /**
+   * Operator (verify --repair): an in-sync replica leaves sync now, so it catches up through the
+   * dirty map from its durable seq and copies every region stamped after it; a replica already out
+   * of sync gets those regions in its next copy round anyway.
+   */
+  void forceCatchUp(String reason, long nowNanos) {
+    if (state == ReplicaState.IN_SYNC) {
+      goOutOfSync(reason, nowNanos);
     }
   }
 

@@ -14,8 +14,10 @@ import io.doppel.replication.wire.ReplicationMessage.Probe;
 import io.doppel.replication.wire.ReplicationMessage.Refuse;
 import io.doppel.replication.wire.ReplicationMessage.SyncDone;
 import io.doppel.replication.wire.ReplicationMessage.SyncStart;
+import io.doppel.replication.wire.ReplicationMessage.VerifyReply;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,9 @@ import org.slf4j.LoggerFactory;
 public final class ReplicaApplier {
   private static final Logger log = LoggerFactory.getLogger(ReplicaApplier.class);
 
+  /** Longest a record stays un-synced while records keep arriving, in sync intervals. */
+  static final int MAX_SYNC_AGE_INTERVALS = 20;
+
   private final String resource;
   private final RecordApplier applier;
   private final MessageSink toPrimary;
@@ -42,12 +47,18 @@ public final class ReplicaApplier {
   private boolean failed;
   private long unsyncedBytes;
   private long firstUnsyncedNanos;
+  private long lastAppliedNanos;
+  private CompletableFuture<Void> syncing;
+  private long syncingSeq;
   private long lastGapSeq = -1;
   private long lastGapNanos;
   private long copySyncId = -1;
   private long copyEpoch = -1;
   private long copyNextIndex;
   private boolean copyDone = true;
+  private boolean primaryHere;
+  private java.util.Optional<io.doppel.replication.history.TailClaim> tail =
+      java.util.Optional.empty();
 
   /**
    * @param persisted the history persisted with the data (its lastSeq is durable)
@@ -75,6 +86,26 @@ public final class ReplicaApplier {
     this.stats = stats;
   }
 
+  /**
+   * This node was the resource's primary and its image may hold a tail no replica received: told to
+   * the next primary in every {@link Hello} until a newer primary sends data (it has judged the
+   * tail by then: adopted, found nothing to do, or refused as a split brain until an operator
+   * chooses). Call before the first message.
+   */
+  public void claimTail(io.doppel.replication.history.TailClaim claim) {
+    tail = java.util.Optional.of(claim);
+  }
+
+  /**
+   * This node serves the resource itself (it was promoted): whoever else acts as its primary in a
+   * newer epoch meets a split brain, so every such message is refused as DIVERGED (the other side
+   * reports it and waits for an operator) rather than answered with a history that stopped at the
+   * promotion. Older epochs are still refused as stale (that primary is fenced).
+   */
+  public void refuseAsPrimaryHere() {
+    primaryHere = true;
+  }
+
   /** Handles one message from the primary. */
   public void onMessage(ReplicationMessage m, long nowNanos) {
     if (failed) {
@@ -87,7 +118,16 @@ public final class ReplicaApplier {
       return;
     }
     knownEpoch = m.epoch();
+    if (primaryHere) {
+      stats.unexpected.increment();
+      refuse(RefuseReason.DIVERGED, receivedSeq() + 1);
+      return;
+    }
     try {
+      if (tail.isPresent() && !(m instanceof Probe) && m.epoch() > tail.get().epoch()) {
+        tail = java.util.Optional.empty();
+        applier.tailResolved();
+      }
       switch (m) {
         case Probe p -> toPrimary.send(hello());
         case Append a -> onAppend(a, nowNanos);
@@ -98,6 +138,7 @@ public final class ReplicaApplier {
         case Ack a -> stats.unexpected.increment();
         case Refuse r -> stats.unexpected.increment();
         case CopyAck c -> stats.unexpected.increment();
+        case VerifyReply v -> stats.unexpected.increment();
       }
     } catch (IOException | RuntimeException e) {
       // The applier's state is unknown now: fence this replica rather than apply on top of it.
@@ -108,27 +149,68 @@ public final class ReplicaApplier {
     }
   }
 
-  /** Syncs records left un-synced for longer than the sync interval. */
+  /**
+   * Syncs un-synced records once the stream has been quiet for the sync interval, or once the
+   * oldest has waited {@link #MAX_SYNC_AGE_INTERVALS} intervals. While records keep streaming in,
+   * syncs follow {@link ReplicaConfig#syncBytes()} instead: one force per many MiB, not one per
+   * interval, because each force also stalls the applies queued behind it.
+   */
   public int doWork(long nowNanos) {
+    int work = pollSync(true);
     if (failed
         || unsyncedBytes == 0
-        || nowNanos - firstUnsyncedNanos < config.syncIntervalNanos()) {
+        || (unsyncedBytes < config.syncBytes()
+            && nowNanos - lastAppliedNanos < config.syncIntervalNanos()
+            && nowNanos - firstUnsyncedNanos
+                < MAX_SYNC_AGE_INTERVALS * config.syncIntervalNanos())) {
+      return work;
+    }
+    return work + startSync();
+  }
+
+  /**
+   * Starts a background sync of what is applied now unless one is running: the applies behind it go
+   * on while the disk works, and the durable ack follows when it completes ({@link #pollSync}).
+   */
+  private int startSync() {
+    if (syncing != null || failed) {
       return 0;
     }
-    try {
-      syncNow();
-    } catch (IOException e) {
+    beginSync();
+    return 1 + pollSync(true);
+  }
+
+  private void beginSync() {
+    syncingSeq = history.lastSeq();
+    unsyncedBytes = 0;
+    syncing = applier.syncAsync();
+  }
+
+  /** Notes (and with {@code ack} acks) a finished background sync; a failed one fences. */
+  private int pollSync(boolean ack) {
+    CompletableFuture<Void> s = syncing;
+    if (s == null || !s.isDone()) {
+      return 0;
+    }
+    syncing = null;
+    if (s.isCompletedExceptionally()) {
       failed = true;
       stats.failed.increment();
-      log.error("replica sync failed resource={}; fenced", resource, e);
+      log.error("replica sync failed resource={}; fenced", resource, s.exceptionNow());
       return 1;
     }
-    sendAck();
+    stats.syncs.increment();
+    if (syncingSeq > durableSeq) {
+      durableSeq = syncingSeq;
+      if (ack) {
+        sendAck();
+      }
+    }
     return 1;
   }
 
   private Hello hello() {
-    return new Hello(resource, knownEpoch, history.truncate(durableSeq), inconsistent);
+    return new Hello(resource, knownEpoch, history.truncate(durableSeq), inconsistent, tail);
   }
 
   private void onAppend(Append a, long nowNanos) throws IOException {
@@ -152,19 +234,44 @@ public final class ReplicaApplier {
       applier.apply(r, durableNow);
       stats.applied.increment();
       history = history.append(r.epoch(), r.seq());
+      if (applier instanceof VerifyAnswerer answerer) {
+        answerVerify(answerer, r);
+      }
       if (durableNow) {
         markSynced();
       } else {
         if (unsyncedBytes == 0) {
           firstUnsyncedNanos = nowNanos;
         }
+        lastAppliedNanos = nowNanos;
         unsyncedBytes += r.sizeBytes();
       }
     }
-    if (unsyncedBytes > 0 && (wantSync || unsyncedBytes >= config.syncBytes())) {
+    if (unsyncedBytes > 0 && wantSync) {
       syncNow();
+    } else if (unsyncedBytes >= config.syncBytes() && syncing == null) {
+      beginSync();
     }
+    pollSync(false);
     sendAck();
+  }
+
+  /** Sends the answer to a verify record, before the ack that covers it (same connection). */
+  private void answerVerify(VerifyAnswerer v, Record r) throws IOException {
+    List<byte[]> digests = v.answer(r);
+    if (digests != null) {
+      toPrimary.send(new VerifyReply(resource, knownEpoch, r.seq(), digests));
+    }
+  }
+
+  /**
+   * A {@link RecordApplier} that also answers verify records (REPLICATION.md "Verify"): called
+   * right after a record was applied, in seq order, so the digests describe the replica exactly as
+   * of that record's seq.
+   */
+  public interface VerifyAnswerer {
+    /** The digests answering {@code applied}, or null when it is not a verify record. */
+    List<byte[]> answer(Record applied) throws IOException;
   }
 
   private enum Verdict {
@@ -263,7 +370,8 @@ public final class ReplicaApplier {
   }
 
   private void syncNow() throws IOException {
-    applier.sync();
+    applier.sync(); // covers a background sync still running, too
+    syncing = null;
     markSynced();
   }
 

@@ -17,6 +17,9 @@ public interface ChangeTracker {
   /** Every replica received a copy of what was unknown after the restart. */
   default void unknownResolved() {}
 
+  /** Called on every tick of the stream's agent: time for lazy persistence. */
+  default void tick(long nowNanos) {}
+
   /** Every replica of the resource is durable through {@code seq}. */
   void allDurableThrough(long seq);
 

@@ -24,4 +24,15 @@ public interface CopySource {
    * the round's basis: every record up to it is included).
    */
   Record read(CopyTask task, long epoch, long basisSeq);
+
+  /**
+   * Adds {@code ranges} (a former primary's unacknowledged tail, {@link
+   * io.doppel.replication.history.TailClaim}) to what changed at {@code seq}, durably, so that a
+   * replica durable before {@code seq} gets them copied. False when this source cannot (then the
+   * tail cannot be resolved by a partial copy).
+   */
+  default boolean adoptChanges(
+      List<io.doppel.replication.history.TailClaim.Range> ranges, long seq) {
+    return false;
+  }
 }

@@ -27,11 +27,27 @@ import java.util.zip.CRC32C;
  * crash only makes a later resync copy a little more. Each region remembers (in memory) the last
  * seq that wrote it, so a replica durable through seq S needs exactly the regions stamped after S.
  *
+ * <p>Group commit: writers may {@link #premark} their ranges and {@link #awaitDurable} them on
+ * their own threads before handing the write to the agent thread, so many writes share one force
+ * and the agent never waits on the disk for them; {@link #markDurably} then finds the regions
+ * already durable. The map tracks what the file holds per region ({@code durableWords}), so a
+ * region cleared and re-marked while a force was in flight is never taken as durable.
+ *
  * <p>File: a 4 KiB header (magic, version, region size, volume size, covered-from seq, CRC32C) then
- * the bitmap, one bit per region, little-endian within 64-bit words. One thread only.
+ * the bitmap, one bit per region, little-endian within 64-bit words. Thread-safe: state changes
+ * under the map's monitor, page writes and forces under a separate flush lock (one at a time).
  */
 public final class DirtyMap {
   static final int PAGE_BYTES = 4096;
+
+  /**
+   * Cleared regions that may still be marked in the file before a mark forces the clears too: a
+   * primary that crashes claims every region marked on disk as a possible tail and the next primary
+   * copies them all, so the lazy clears stay bounded as they were when every newly dirty region
+   * forced its page.
+   */
+  static final long MAX_STALE_BYTES = 4L << 20;
+
   private static final int MAGIC = 0x44504d31; // "DPM1"
   private static final int VERSION = 1;
   private static final int REGIONS_PER_PAGE = PAGE_BYTES * 8;
@@ -42,6 +58,11 @@ public final class DirtyMap {
   private final int regionBytes;
   private final long regionCount;
   private final long[] words;
+  private final long[] durableWords;
+  private final Object flushLock = new Object();
+  private final long maxStaleRegions;
+  private long lastStamp;
+  private long staleRegions;
   private final Map<Long, Long> stamps = new HashMap<>();
   private final BitSet pendingPages = new BitSet();
   private final Set<Long> reloaded = new HashSet<>();
@@ -63,6 +84,8 @@ public final class DirtyMap {
       throw new IllegalArgumentException("too many regions; use a larger region size");
     }
     this.words = new long[(int) ((regionCount + 63) / 64)];
+    this.durableWords = new long[words.length];
+    this.maxStaleRegions = Math.max(1, MAX_STALE_BYTES / regionBytes);
   }
 
   /** A map that is not persisted (tests, the simulation, a volume without backups). */
@@ -111,6 +134,7 @@ public final class DirtyMap {
       DirtyMap map = new DirtyMap(ch, volumeBytes, regionBytes);
       map.coveredFromSeq = covered;
       map.loadBitmap(reloadStampSeq);
+      System.arraycopy(map.words, 0, map.durableWords, 0, map.words.length);
       return map;
     } catch (IOException | RuntimeException e) {
       ch.close();
@@ -151,8 +175,9 @@ public final class DirtyMap {
    * Returns true when a region became newly dirty: then {@link #flush()} must run before the local
    * write is issued.
    */
-  public boolean mark(long offset, long length, long seq) {
+  public synchronized boolean mark(long offset, long length, long seq) {
     checkRange(offset, length);
+    lastStamp = Math.max(lastStamp, seq);
     boolean newlyDirty = false;
     for (long r = offset / regionBytes; r <= (offset + length - 1) / regionBytes; r++) {
       stamps.merge(r, seq, Math::max);
@@ -167,20 +192,75 @@ public final class DirtyMap {
     return newlyDirty;
   }
 
-  /** {@link #mark} and, when a region became newly dirty, {@link #flush()}: call before writing. */
+  /**
+   * {@link #mark} and, unless every region of the range is already dirty in the file, {@link
+   * #flush()}: call before writing. Returns whether a region became newly dirty.
+   */
   public boolean markDurably(long offset, long length, long seq) throws IOException {
-    boolean newlyDirty = mark(offset, length, seq);
-    if (newlyDirty) {
+    boolean newlyDirty;
+    boolean durable;
+    synchronized (this) {
+      newlyDirty = mark(offset, length, seq);
+      durable = rangeDurable(offset, length) && staleRegions < maxStaleRegions;
+    }
+    if (!durable) {
       flush();
     }
     return newlyDirty;
   }
 
   /**
+   * Marks the range dirty ahead of a write whose seq is not known yet (any thread), stamped with
+   * the newest seq marked so far: if it is cleared before the write, the write's own {@link
+   * #markDurably} marks it again. Returns whether some region of the range is not yet dirty in the
+   * file (then {@link #awaitDurable} forces it).
+   */
+  public synchronized boolean premark(long offset, long length) {
+    checkRange(offset, length);
+    long stamp = Math.max(lastStamp, coveredFromSeq);
+    for (long r = offset / regionBytes; r <= (offset + length - 1) / regionBytes; r++) {
+      if (!isDirty(r)) {
+        stamps.merge(r, stamp, Math::max);
+        words[(int) (r >>> 6)] |= 1L << (r & 63);
+        pendingPages.set((int) (r / REGIONS_PER_PAGE));
+        dirtyCount++;
+      }
+    }
+    return !rangeDurable(offset, length) || staleRegions >= maxStaleRegions;
+  }
+
+  /**
+   * Makes the range's marks durable, sharing one force with every writer that marked meanwhile
+   * (group commit): returns at once when they already are.
+   */
+  public void awaitDurable(long offset, long length) throws IOException {
+    synchronized (flushLock) {
+      synchronized (this) {
+        if (rangeDurable(offset, length) && staleRegions < maxStaleRegions) {
+          return;
+        }
+      }
+      flushLocked();
+    }
+  }
+
+  private boolean rangeDurable(long offset, long length) {
+    if (channel == null) {
+      return true;
+    }
+    for (long r = offset / regionBytes; r <= (offset + length - 1) / regionBytes; r++) {
+      if ((durableWords[(int) (r >>> 6)] & (1L << (r & 63))) == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * Clears every region whose last write is at or before {@code seq} (all replicas hold it
    * durably). Lazy: the pages are written by the next {@link #flush()}.
    */
-  public void clearThrough(long seq) {
+  public synchronized void clearThrough(long seq) {
     if (seq <= coveredFromSeq) {
       return;
     }
@@ -196,6 +276,7 @@ public final class DirtyMap {
               words[(int) (r >>> 6)] &= ~(1L << (r & 63));
               pendingPages.set((int) (r / REGIONS_PER_PAGE));
               dirtyCount--;
+              staleRegions++;
               return true;
             });
     coveredFromSeq = seq;
@@ -204,34 +285,77 @@ public final class DirtyMap {
 
   /** Writes pending pages (and the header) and forces them to stable storage. */
   public void flush() throws IOException {
-    if (channel == null || (pendingPages.isEmpty() && !headerPending)) {
-      pendingPages.clear();
-      headerPending = false;
-      return;
+    synchronized (flushLock) {
+      flushLocked();
     }
-    for (int p = pendingPages.nextSetBit(0); p >= 0; p = pendingPages.nextSetBit(p + 1)) {
-      writePage(p);
-    }
-    if (headerPending) {
-      writeHeader();
-    }
-    channel.force(false);
-    pendingPages.clear();
-    headerPending = false;
-    flushes++;
   }
 
-  private void writePage(int page) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate(PAGE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+  /**
+   * One force of what is pending now. The snapshot is taken under the monitor; from that moment a
+   * bit the snapshot clears no longer counts as durable, and a bit it sets counts only once forced.
+   */
+  private void flushLocked() throws IOException {
+    BitSet pages;
+    long[][] contents;
+    ByteBuffer header;
+    synchronized (this) {
+      if (channel == null || (pendingPages.isEmpty() && !headerPending)) {
+        pendingPages.clear();
+        headerPending = false;
+        return;
+      }
+      pages = (BitSet) pendingPages.clone();
+      contents = new long[pages.length()][];
+      for (int p = pages.nextSetBit(0); p >= 0; p = pages.nextSetBit(p + 1)) {
+        contents[p] = pageWords(p);
+        int first = p * (PAGE_BYTES / 8);
+        for (int i = 0; i < contents[p].length; i++) {
+          durableWords[first + i] &= contents[p][i];
+        }
+      }
+      header = headerPending ? header() : null;
+      pendingPages.clear();
+      headerPending = false;
+      staleRegions = 0;
+    }
+    try {
+      for (int p = pages.nextSetBit(0); p >= 0; p = pages.nextSetBit(p + 1)) {
+        writePage(p, contents[p]);
+      }
+      if (header != null) {
+        channel.write(header, 0);
+      }
+      channel.force(false);
+    } catch (IOException | RuntimeException e) {
+      synchronized (this) {
+        pendingPages.or(pages); // written again by the next flush
+        headerPending |= header != null;
+      }
+      throw e;
+    }
+    synchronized (this) {
+      for (int p = pages.nextSetBit(0); p >= 0; p = pages.nextSetBit(p + 1)) {
+        System.arraycopy(contents[p], 0, durableWords, p * (PAGE_BYTES / 8), contents[p].length);
+      }
+      flushes++;
+    }
+  }
+
+  private long[] pageWords(int page) {
     int firstWord = page * (PAGE_BYTES / 8);
-    for (int i = firstWord; i < Math.min(words.length, firstWord + PAGE_BYTES / 8); i++) {
-      buf.putLong(words[i]);
+    return Arrays.copyOfRange(words, firstWord, Math.min(words.length, firstWord + PAGE_BYTES / 8));
+  }
+
+  private void writePage(int page, long[] content) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(PAGE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    for (long w : content) {
+      buf.putLong(w);
     }
     buf.rewind();
     channel.write(buf, PAGE_BYTES + (long) page * PAGE_BYTES);
   }
 
-  private void writeHeader() throws IOException {
+  private ByteBuffer header() {
     ByteBuffer h = ByteBuffer.allocate(PAGE_BYTES);
     h.putInt(MAGIC)
         .putInt(VERSION)
@@ -240,7 +364,7 @@ public final class DirtyMap {
         .putLong(coveredFromSeq);
     h.putInt(headerCrc(h.array(), HEADER_FIELDS_BYTES));
     h.rewind();
-    channel.write(h, 0);
+    return h;
   }
 
   private static int headerCrc(byte[] bytes, int length) {
@@ -255,7 +379,7 @@ public final class DirtyMap {
     }
   }
 
-  public boolean isDirty(long region) {
+  public synchronized boolean isDirty(long region) {
     return (words[(int) (region >>> 6)] & (1L << (region & 63))) != 0;
   }
 
@@ -263,7 +387,7 @@ public final class DirtyMap {
    * Whether any region was written after {@code seq}; with {@code includeReloaded}, regions that
    * were dirty when the map was reloaded after a crash count too, whatever their stamp.
    */
-  public boolean hasDirtyAfter(long seq, boolean includeReloaded) {
+  public synchronized boolean hasDirtyAfter(long seq, boolean includeReloaded) {
     for (Map.Entry<Long, Long> e : stamps.entrySet()) {
       if (e.getValue() > seq && (includeReloaded || !reloaded.contains(e.getKey()))) {
         return true;
@@ -279,7 +403,7 @@ public final class DirtyMap {
   /**
    * The regions written after {@code seq}, ascending (see {@link #hasDirtyAfter(long, boolean)}).
    */
-  public long[] regionsDirtyAfter(long seq, boolean includeReloaded) {
+  public synchronized long[] regionsDirtyAfter(long seq, boolean includeReloaded) {
     return stamps.entrySet().stream()
         .filter(
             e ->
@@ -298,7 +422,7 @@ public final class DirtyMap {
    * Every replica has copied the regions reloaded after a crash: from now on they count as written
    * just before the restart, so they clear once every replica is durable past it.
    */
-  public void forgetReloaded() {
+  public synchronized void forgetReloaded() {
     for (long r : reloaded) {
       stamps.put(r, reloadStamp - 1);
     }
@@ -306,12 +430,12 @@ public final class DirtyMap {
   }
 
   /** Regions reloaded dirty after a crash that some replica may still lack. */
-  public int reloadedRegionCount() {
+  public synchronized int reloadedRegionCount() {
     return reloaded.size();
   }
 
   /** Every dirty region, ascending. */
-  public long[] dirtyRegions() {
+  public synchronized long[] dirtyRegions() {
     long[] all = stamps.keySet().stream().mapToLong(Long::longValue).toArray();
     Arrays.sort(all);
     return all;
@@ -335,12 +459,12 @@ public final class DirtyMap {
     return total;
   }
 
-  public long dirtyRegionCount() {
+  public synchronized long dirtyRegionCount() {
     return dirtyCount;
   }
 
   /** Changes after this seq are all tracked; a replica durable before it needs a full copy. */
-  public long coveredFromSeq() {
+  public synchronized long coveredFromSeq() {
     return coveredFromSeq;
   }
 
@@ -357,7 +481,7 @@ public final class DirtyMap {
   }
 
   /** How many times pages were forced (mark batching efficiency). */
-  public long flushCount() {
+  public synchronized long flushCount() {
     return flushes;
   }
 

@@ -5,7 +5,17 @@ package io.doppel.replication.track;
  * the regions dirtied after that seq; regions are cleared once every replica has them.
  */
 public final class DirtyMapChangeTracker implements ChangeTracker {
+  /**
+   * How long cleared regions may stay marked on disk. A primary that crashes claims every region
+   * marked on disk as a possible unreplicated tail ({@link
+   * io.doppel.replication.history.TailClaim}) and the next primary copies them all back, so the
+   * clears are persisted a few times a second rather than only when a new region is dirtied.
+   */
+  static final long CLEAR_PERSIST_INTERVAL_NANOS = 250_000_000L;
+
   private final DirtyMap map;
+  private boolean clearsPending;
+  private long lastPersistNanos;
 
   public DirtyMapChangeTracker(DirtyMap map) {
     this.map = map;
@@ -25,6 +35,20 @@ public final class DirtyMapChangeTracker implements ChangeTracker {
   @Override
   public void allDurableThrough(long seq) {
     map.clearThrough(seq);
+    clearsPending = true;
+  }
+
+  @Override
+  public void tick(long nowNanos) {
+    if (clearsPending && nowNanos - lastPersistNanos >= CLEAR_PERSIST_INTERVAL_NANOS) {
+      lastPersistNanos = nowNanos;
+      try {
+        map.flush();
+        clearsPending = false;
+      } catch (java.io.IOException e) {
+        // Harmless to keep them marked (a crash would copy a few regions more); try again later.
+      }
+    }
   }
 
   @Override

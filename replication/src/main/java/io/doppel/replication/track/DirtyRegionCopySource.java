@@ -33,6 +33,23 @@ public final class DirtyRegionCopySource implements CopySource {
   }
 
   @Override
+  public boolean adoptChanges(
+      List<io.doppel.replication.history.TailClaim.Range> ranges, long seq) {
+    try {
+      for (var r : ranges) {
+        long end = Math.min(r.offset() + r.length(), map.volumeBytes());
+        if (r.offset() < end) {
+          map.mark(r.offset(), end - r.offset(), seq);
+        }
+      }
+      map.flush();
+      return true;
+    } catch (java.io.IOException e) {
+      return false; // not durable: a crash could forget the tail, so do not rely on it
+    }
+  }
+
+  @Override
   public Record read(CopyTask task, long epoch, long basisSeq) {
     return reader.read(task, epoch, basisSeq);
   }

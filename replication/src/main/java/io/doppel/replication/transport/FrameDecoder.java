@@ -44,10 +44,11 @@ final class FrameDecoder extends ByteToMessageDecoder {
         return;
       }
       in.skipBytes(4);
-      byte[] frame = new byte[(int) length];
-      in.readBytes(frame);
+      // Decoded from a view of the buffer: the codec copies each payload out once, nothing else.
+      ByteBuffer frame = in.nioBuffer(in.readerIndex(), (int) length);
+      in.skipBytes((int) length);
       try {
-        out.add(codec.decode(ByteBuffer.wrap(frame)));
+        out.add(codec.decode(frame));
         stats.framesIn.increment();
       } catch (MalformedMessageException e) {
         fail(in);

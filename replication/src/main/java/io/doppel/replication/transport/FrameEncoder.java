@@ -18,10 +18,21 @@ final class FrameEncoder extends MessageToByteEncoder<ReplicationMessage> {
     this.stats = stats;
   }
 
+  /** Exactly the frame's size, so the buffer never grows (a copy) while the message goes in. */
+  @Override
+  protected ByteBuf allocateBuffer(
+      ChannelHandlerContext ctx, ReplicationMessage msg, boolean preferDirect) {
+    return ctx.alloc().ioBuffer(4 + codec.encodedSize(msg));
+  }
+
+  /** Encodes straight into the outbound buffer: a record's payload is copied once, here. */
   @Override
   protected void encode(ChannelHandlerContext ctx, ReplicationMessage msg, ByteBuf out) {
-    byte[] bytes = codec.encode(msg);
-    out.writeInt(bytes.length).writeBytes(bytes);
+    int size = codec.encodedSize(msg);
+    out.ensureWritable(4 + size);
+    out.writeInt(size);
+    codec.encodeInto(msg, out.nioBuffer(out.writerIndex(), size));
+    out.writerIndex(out.writerIndex() + size);
     stats.framesOut.increment();
   }
 }

@@ -10,6 +10,7 @@ import io.doppel.replication.wire.ReplicationMessage.Probe;
 import io.doppel.replication.wire.ReplicationMessage.Refuse;
 import io.doppel.replication.wire.ReplicationMessage.SyncDone;
 import io.doppel.replication.wire.ReplicationMessage.SyncStart;
+import io.doppel.replication.wire.ReplicationMessage.VerifyReply;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,7 @@ public final class MessageCodec {
   private static final int COPY_CHUNK = 7;
   private static final int SYNC_DONE = 8;
   private static final int COPY_ACK = 9;
+  private static final int VERIFY_REPLY = 10;
 
   private final WireLimits limits;
 
@@ -42,14 +44,30 @@ public final class MessageCodec {
 
   /** The encoded message (without a frame length). */
   public byte[] encode(ReplicationMessage m) {
+    ByteBuffer out = ByteBuffer.allocate(encodedSize(m));
+    encodeInto(m, out);
+    return out.array();
+  }
+
+  /** The size of {@link #encode}'s result. */
+  public int encodedSize(ReplicationMessage m) {
+    return 1 + 1 + m.resource().getBytes(StandardCharsets.UTF_8).length + 8 + bodySize(m);
+  }
+
+  /**
+   * Writes the encoded message into {@code out} (at least {@link #encodedSize} bytes remaining):
+   * the transport encodes straight into its socket buffer, without an intermediate array.
+   */
+  public void encodeInto(ReplicationMessage m, ByteBuffer out) {
     byte[] name = m.resource().getBytes(StandardCharsets.UTF_8);
-    ByteBuffer out = ByteBuffer.allocate(1 + 1 + name.length + 8 + bodySize(m));
     out.put((byte) type(m)).put((byte) name.length).put(name).putLong(m.epoch());
     switch (m) {
       case Probe p -> {}
       case Hello h -> {
         h.history().encodeTo(out);
         out.put((byte) (h.inconsistent() ? 1 : 0));
+        out.put((byte) (h.tail().isPresent() ? 1 : 0));
+        h.tail().ifPresent(t -> t.encodeTo(out));
       }
       case Append a -> {
         out.put((byte) (a.syncRequested() ? 1 : 0)).putInt(a.records().size());
@@ -69,8 +87,12 @@ public final class MessageCodec {
       case CopyAck c -> {
         out.putLong(c.syncId()).putLong(c.appliedChunks()).put((byte) (c.done() ? 1 : 0));
       }
+      case VerifyReply v -> {
+        int len = v.digests().isEmpty() ? 1 : v.digests().get(0).length;
+        out.putLong(v.seq()).putInt(v.digests().size()).put((byte) len);
+        v.digests().forEach(out::put);
+      }
     }
-    return out.array();
   }
 
   private static int type(ReplicationMessage m) {
@@ -84,13 +106,14 @@ public final class MessageCodec {
       case CopyChunk c -> COPY_CHUNK;
       case SyncDone d -> SYNC_DONE;
       case CopyAck c -> COPY_ACK;
+      case VerifyReply v -> VERIFY_REPLY;
     };
   }
 
   private static int bodySize(ReplicationMessage m) {
     return switch (m) {
       case Probe p -> 0;
-      case Hello h -> h.history().encodedSize() + 1;
+      case Hello h -> h.history().encodedSize() + 2 + h.tail().map(t -> t.encodedSize()).orElse(0);
       case Append a -> 5 + a.records().stream().mapToInt(MessageCodec::recordSize).sum();
       case Ack a -> 16;
       case Refuse r -> 12;
@@ -98,6 +121,7 @@ public final class MessageCodec {
       case CopyChunk c -> 16 + recordSize(c.record());
       case SyncDone d -> 16 + d.history().encodedSize();
       case CopyAck c -> 17;
+      case VerifyReply v -> 13 + v.digests().stream().mapToInt(d -> d.length).sum();
     };
   }
 
@@ -140,7 +164,7 @@ public final class MessageCodec {
     long epoch = in.getLong();
     return switch (type) {
       case PROBE -> new Probe(resource, epoch);
-      case HELLO -> new Hello(resource, epoch, History.decode(in), in.get() != 0);
+      case HELLO -> decodeHello(in, resource, epoch);
       case APPEND -> decodeAppend(in, resource, epoch);
       case ACK -> new Ack(resource, epoch, in.getLong(), in.getLong());
       case REFUSE -> new Refuse(resource, epoch, reason(in.getInt()), in.getLong());
@@ -150,8 +174,24 @@ public final class MessageCodec {
       case SYNC_DONE ->
           new SyncDone(resource, epoch, in.getLong(), in.getLong(), History.decode(in));
       case COPY_ACK -> new CopyAck(resource, epoch, in.getLong(), in.getLong(), in.get() != 0);
+      case VERIFY_REPLY -> decodeVerifyReply(in, resource, epoch);
       default -> throw new MalformedMessageException("unknown message type " + type);
     };
+  }
+
+  private static Hello decodeHello(ByteBuffer in, String resource, long epoch)
+      throws MalformedMessageException {
+    History history = History.decode(in);
+    boolean inconsistent = in.get() != 0;
+    int tailFlag = in.get();
+    if (tailFlag != 0 && tailFlag != 1) {
+      throw new MalformedMessageException("bad tail-claim flag " + tailFlag);
+    }
+    java.util.Optional<io.doppel.replication.history.TailClaim> tail =
+        tailFlag == 1
+            ? java.util.Optional.of(io.doppel.replication.history.TailClaim.decode(in))
+            : java.util.Optional.empty();
+    return new Hello(resource, epoch, history, inconsistent, tail);
   }
 
   private static RefuseReason reason(int code) throws MalformedMessageException {
@@ -160,6 +200,28 @@ public final class MessageCodec {
       throw new MalformedMessageException("unknown refuse reason " + code);
     }
     return r;
+  }
+
+  private static VerifyReply decodeVerifyReply(ByteBuffer in, String resource, long epoch)
+      throws MalformedMessageException {
+    long seq = in.getLong();
+    int count = in.getInt();
+    int len = in.get() & 0xff;
+    // Count and length are checked against the hard limits and the bytes present before the list
+    // or any digest is allocated.
+    if (len < 1 || len > VerifyReply.MAX_DIGEST_BYTES) {
+      throw new MalformedMessageException("digest length " + len + " out of range");
+    }
+    if (count < 0 || count > VerifyReply.MAX_DIGESTS || (long) count * len > in.remaining()) {
+      throw new MalformedMessageException("digest count " + count + " out of range");
+    }
+    List<byte[]> digests = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      byte[] d = new byte[len];
+      in.get(d);
+      digests.add(d);
+    }
+    return new VerifyReply(resource, epoch, seq, digests);
   }
 
   private Append decodeAppend(ByteBuffer in, String resource, long epoch)
