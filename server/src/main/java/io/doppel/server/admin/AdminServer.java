@@ -110,6 +110,63 @@ public final class AdminServer implements AutoCloseable {
                       ? volumes.promote(q.get("name"))
                       : volumes.demote(q.get("name")));
     }
+    command(
+        "/volume/resync",
+        q ->
+            !q.containsKey("name") || !q.containsKey("discard")
+                ? new AdminActions.Result(400, "name= and discard= are required")
+                : volumes.resync(q.get("name"), q.get("discard")));
+    verifyCommands(volumes);
+  }
+
+  /**
+   * {@code POST /volume/verify?name=V[&repair=true][&rate=BYTES_PER_S]} starts an online verify;
+   * {@code GET /volume/verify/report?name=V} answers its progress and result (JSON {@code
+   * VerifyReport}; 404 when no verify ran on this node).
+   */
+  private void verifyCommands(VolumeActions volumes) {
+    command(
+        "/volume/verify",
+        q -> {
+          if (!q.containsKey("name")) {
+            return new AdminActions.Result(400, "name= is required");
+          }
+          long rate;
+          try {
+            rate = Long.parseLong(q.getOrDefault("rate", "-1"));
+          } catch (NumberFormatException e) {
+            return new AdminActions.Result(400, "rate= must be bytes per second");
+          }
+          return volumes.verify(q.get("name"), "true".equals(q.get("repair")), rate);
+        });
+    Counter requests =
+        metrics.counter(
+            "doppel_admin_requests_total",
+            "Admin HTTP requests by endpoint.",
+            Map.of("path", "/volume/verify/report"));
+    http.createContext(
+        "/volume/verify/report",
+        exchange -> {
+          try (exchange) {
+            requests.increment();
+            String name = query(exchange.getRequestURI().getRawQuery()).getOrDefault("name", "");
+            respond(exchange, "/volume/verify/report", () -> verifyReport(volumes, name));
+          }
+        });
+  }
+
+  private static Body verifyReport(VolumeActions volumes, String name) {
+    try {
+      var report = volumes.verifyReport(name);
+      Object body =
+          report.isPresent()
+              ? report.get()
+              : new AdminActions.Result(404, "no verify of " + name + " on this node");
+      return new Body(
+          report.isPresent() ? 200 : 404, "application/json", JSON.writeValueAsString(body) + "\n");
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot render the verify report", e);
+    }
   }
 
   /** The bound port. */

@@ -1,14 +1,8 @@
 package io.doppel.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,12 +17,17 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "volume",
-    description = "Mirrored volume roles: promote, demote, status.",
+    description = "Block volumes: list, show, create, status, verify; promote, demote, resync.",
     mixinStandardHelpOptions = true,
     subcommands = {
       VolumeCommand.Promote.class,
       VolumeCommand.Demote.class,
-      VolumeCommand.Status.class
+      VolumeCommand.Resync.class,
+      VolumeCommand.Status.class,
+      VolumeListCommand.List.class,
+      VolumeListCommand.Show.class,
+      VolumeCreateCommand.class,
+      VolumeVerifyCommand.class
     })
 final class VolumeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -85,12 +84,31 @@ final class VolumeCommand implements Callable<Integer> {
   }
 
   @Command(
+      name = "resync",
+      description =
+          "After a split brain: the node behind --admin (the volume's primary) survives; the"
+              + " diverged replica on --discard NODE is overwritten by a full copy.",
+      mixinStandardHelpOptions = true)
+  static final class Resync extends VolumeArgs implements Callable<Integer> {
+    @Option(
+        names = "--discard",
+        required = true,
+        paramLabel = "NODE",
+        description = "The node whose diverged changes are thrown away.")
+    String discard;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      return AdminCommandClient.post(
+          admin, "/volume/resync", Map.of("name", name, "discard", discard), out(), err());
+    }
+  }
+
+  @Command(
       name = "status",
       description = "Role, epoch, replicas, dirty bytes and resync progress of a mirrored volume.",
       mixinStandardHelpOptions = true)
   static final class Status extends VolumeArgs implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Option(
         names = "--sample-ms",
         defaultValue = "1000",
@@ -130,28 +148,17 @@ final class VolumeCommand implements Callable<Integer> {
       return false;
     }
 
-    private JsonNode mirror(String body) throws IOException {
-      for (JsonNode v : JSON.readTree(body).path("volumes")) {
-        if (v.path("name").asText().equals(name) && v.path("mirror").isObject()) {
-          return v.path("mirror");
-        }
-      }
-      return null;
+    private JsonNode mirror(JsonNode status) {
+      JsonNode v = VolumeAdminClient.volume(status, name);
+      return v == null || !v.path("mirror").isObject() ? null : v.path("mirror");
     }
 
-    private String fetch() throws IOException, InterruptedException {
-      URI uri = URI.create(admin.replaceAll("/+$", "") + "/status");
-      Duration timeout = Duration.ofSeconds(10);
-      try (HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build()) {
-        HttpResponse<String> r =
-            client.send(
-                HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-          throw new IOException("HTTP " + r.statusCode());
-        }
-        return r.body();
+    private JsonNode fetch() throws IOException, InterruptedException {
+      VolumeAdminClient.Answer a = VolumeAdminClient.get(admin, "/status");
+      if (a.status() != 200) {
+        throw new IOException("HTTP " + a.status());
       }
+      return a.body();
     }
   }
 }

@@ -169,6 +169,15 @@ final class BlockParser {
 
   /** The static role override ({@code role = "primary"|"backup"}), null when absent. */
   private static String role(TableReader t, List<String> nodes) {
+    if (nodes.size() > io.doppel.block.mirror.MirrorEpochs.MAX_NODES
+        || nodes.stream().distinct().count() != nodes.size()) {
+      t.error(
+          "nodes",
+          "expected at most "
+              + io.doppel.block.mirror.MirrorEpochs.MAX_NODES
+              + " distinct node names, got "
+              + nodes);
+    }
     String role =
         t.choice("role", Map.of("primary", "primary", "backup", "backup", "auto", ""), "");
     if (!role.isEmpty() && nodes.size() < 2) {

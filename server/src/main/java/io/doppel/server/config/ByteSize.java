@@ -10,15 +10,16 @@ import java.util.regex.Pattern;
  * same; a bare {@code "4096"} or {@code "4096B"} is bytes). Units are powers of 1024: disk images
  * are sized in those.
  */
-final class ByteSize {
-  static final String EXPECTED = "a size like 1073741824, \"64M\", \"10G\" (K, M, G, T = 1024^n)";
+public final class ByteSize {
+  public static final String EXPECTED =
+      "a size like 1073741824, \"64M\", \"10G\" (K, M, G, T = 1024^n)";
   private static final Pattern TEXT =
       Pattern.compile("\\s*(\\d{1,19})\\s*(?:([KMGT])(?:I?B)?|B)?\\s*", Pattern.CASE_INSENSITIVE);
 
   private ByteSize() {}
 
   /** Parses text; IllegalArgumentException (with a reason when useful) when unusable. */
-  static long parse(String text) {
+  public static long parse(String text) {
     Matcher m = TEXT.matcher(text);
     if (!m.matches()) {
       throw new IllegalArgumentException();

@@ -86,13 +86,14 @@ final class MirrorWiring implements AutoCloseable, VolumeActions {
     try {
       for (VolumeConfig v : mirrored.values()) {
         List<String> others = v.nodes().stream().filter(n -> !n.equals(self)).toList();
+        int rank = v.nodes().indexOf(self);
         if (roles.get(v.name()) == VolumeRole.BACKUP) {
-          host.openBackup(v.name(), v.path(), v.sizeBytes(), others, 0);
+          host.openBackup(v.name(), v.path(), v.sizeBytes(), others, 0, rank);
         } else {
           java.nio.file.Files.createDirectories(v.path().toAbsolutePath().getParent());
           FileVolume local = FileVolume.createOrOpen(v.name(), v.path(), v.sizeBytes(), false);
           try {
-            host.openPrimary(local, v.path(), others);
+            host.openPrimary(local, v.path(), others, rank);
           } catch (IOException | RuntimeException e) {
             local.close();
             throw e;
@@ -181,6 +182,55 @@ final class MirrorWiring implements AutoCloseable, VolumeActions {
       return new AdminActions.Result(
           409, "cannot make " + volume + " " + role + ": " + e.getMessage());
     }
+  }
+
+  @Override
+  public AdminActions.Result resync(String volume, String discardNode) {
+    if (host == null || !volumes.containsKey(volume)) {
+      return new AdminActions.Result(404, "no mirrored volume " + volume + " on this node");
+    }
+    try {
+      host.discardReplicaChanges(volume, discardNode);
+      return new AdminActions.Result(
+          200,
+          "volume "
+              + volume
+              + ": "
+              + self
+              + " survives; copying it over "
+              + discardNode
+              + "'s diverged replica (watch doppel volume status)");
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "event=resync_refused volume={} discard={} cause={}", volume, discardNode, e.toString());
+      return new AdminActions.Result(409, "cannot resync " + volume + ": " + e.getMessage());
+    }
+  }
+
+  @Override
+  public AdminActions.Result verify(String volume, boolean repair, long rateBytesPerSecond) {
+    if (host == null || !volumes.containsKey(volume)) {
+      return new AdminActions.Result(404, "no mirrored volume " + volume + " on this node");
+    }
+    var options = io.doppel.block.mirror.verify.VerifyOptions.DEFAULT.withRepair(repair);
+    if (rateBytesPerSecond >= 0) {
+      options = options.withRate(rateBytesPerSecond);
+    }
+    try {
+      host.startVerify(
+          volume, options, r -> Thread.ofPlatform().name("verify-" + volume).daemon().unstarted(r));
+      return new AdminActions.Result(
+          202, "verify of " + volume + " started on " + self + (repair ? " (with repair)" : ""));
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      return new AdminActions.Result(409, "cannot verify " + volume + ": " + e.getMessage());
+    }
+  }
+
+  @Override
+  public Optional<io.doppel.block.mirror.verify.VerifyReport> verifyReport(String volume) {
+    return host == null || !volumes.containsKey(volume)
+        ? Optional.empty()
+        : host.verifyReport(volume);
   }
 
   /** The volume's mirror status, empty when it is not mirrored. */

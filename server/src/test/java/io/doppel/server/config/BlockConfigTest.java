@@ -195,6 +195,12 @@ class BlockConfigTest {
   }
 
   @Test
+  void reportsARepeatedNodeInAVolumesNodeList() throws Exception {
+    assertThat(errors("[[volumes]]\nname = \"v\"\nsize = \"8K\"\nnodes = [\"a\", \"a\"]\n"))
+        .containsExactly("volumes[0].nodes: expected at most 256 distinct node names, got [a, a]");
+  }
+
+  @Test
   void reportsAMissingSizeForANewImage() throws Exception {
     assertThat(errors("[[volumes]]\nname = \"v\"\n"))
         .containsExactly(
