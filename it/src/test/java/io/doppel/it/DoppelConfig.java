@@ -30,6 +30,7 @@ public final class DoppelConfig {
   private int nbdPort = -1;
   private String nodeName = "it";
   private final java.util.Map<String, List<String>> volumeNodes = new java.util.HashMap<>();
+  private final java.util.Map<String, String> volumeRoles = new java.util.HashMap<>();
   private String replicationToml = "";
 
   public DoppelConfig(Path dataDir) {
@@ -68,6 +69,12 @@ public final class DoppelConfig {
   /** Mirrors an added volume across {@code nodes} (priority order: the first is primary). */
   public DoppelConfig mirror(String volume, List<String> nodes) {
     volumeNodes.put(volume, List.copyOf(nodes));
+    return this;
+  }
+
+  /** A static role for a mirrored volume on this node ("primary", "backup" or "auto"). */
+  public DoppelConfig role(String volume, String role) {
+    volumeRoles.put(volume, role);
     return this;
   }
 
@@ -147,6 +154,9 @@ public final class DoppelConfig {
       if (volumeNodes.containsKey(v.name())) {
         b.append("nodes = [\"").append(String.join("\", \"", volumeNodes.get(v.name())));
         b.append("\"]\n");
+      }
+      if (volumeRoles.containsKey(v.name())) {
+        b.append("role = \"").append(volumeRoles.get(v.name())).append("\"\n");
       }
       if (v.cacheBytes() >= 0) {
         b.append("cache_bytes = ").append(v.cacheBytes()).append('\n');
