@@ -23,7 +23,8 @@
 # Writes bench/results/mirror-DATE.md.
 #
 # Usage: bench/run-mirror-bench.sh     (env: SIZE_MIB=1024 RUNS=3 BENCH_DIR=/var/tmp
-#   OPS="write convert"  PARTS="throughput resync"  DOPPEL_JAVA_OPTS=... REGION_BYTES=1M)
+#   OPS="write convert"  PARTS="throughput resync"  DOPPEL_JAVA_OPTS=... REGION_BYTES=1M
+#   DOPPEL_JAR_DIR=server/target)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -58,12 +59,14 @@ JAVA_HOME=$("$root/bin/find-jdk")
 java="$JAVA_HOME/bin/java"
 
 # ---- doppel jar: a private copy, so a rebuild by someone else cannot change it mid-run ----
-if [ ! -f "$root/server/target/doppel.jar" ]; then
+# DOPPEL_JAR_DIR: a directory holding doppel.jar and lib/ (default server/target)
+jar_dir=${DOPPEL_JAR_DIR:-$root/server/target}
+if [ ! -f "$jar_dir/doppel.jar" ]; then
   log "building doppel ..."
   (cd "$root" && bin/mvn -q -B -DskipTests -Dspotless.skip=true -pl server -am package) >&2
 fi
 mkdir -p "$work/jar"
-cp -r "$root/server/target/doppel.jar" "$root/server/target/lib" "$work/jar/"
+cp -r "$jar_dir/doppel.jar" "$jar_dir/lib" "$work/jar/"
 jvm_opts=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx2g)
 read -r -a extra_opts <<< "${DOPPEL_JAVA_OPTS:-}"
 doppel_version=$("$java" "${jvm_opts[@]}" -jar "$work/jar/doppel.jar" --version 2>/dev/null | head -1)
@@ -103,6 +106,7 @@ id = 1
 [nbd]
 bind = "127.0.0.1"
 port = ${nbd_port[$n]}
+${NBD_WORKERS:+workers = $NBD_WORKERS}
 TOML
     if [ -n "$bind" ]; then
       cat <<TOML
