@@ -68,6 +68,7 @@ public final class MirrorHost implements AutoCloseable {
   private final EventLoopGroup group;
   private final OrderedExecutor primaryExecutor;
   private final OrderedExecutor replicaExecutor;
+  private final java.util.concurrent.ExecutorService syncs;
   private final PrimaryHost primaryHost;
   private final ReplicaHost replicaHost;
   private final TransportStats primaryTransport;
@@ -99,6 +100,8 @@ public final class MirrorHost implements AutoCloseable {
     this.group = NettyTransports.newGroup(2);
     this.primaryExecutor = new OrderedExecutor(2, threads);
     this.replicaExecutor = new OrderedExecutor(2, threads);
+    // Backups' background image syncs: threads on demand, retired when idle.
+    this.syncs = java.util.concurrent.Executors.newCachedThreadPool(threads);
     this.primaryHost = new PrimaryHost(primaryExecutor, clock, transport);
     this.replicaHost = new ReplicaHost(replicaExecutor, clock, transport);
     this.primaryTransport = new TransportStats(metrics, "primary");
@@ -257,7 +260,7 @@ public final class MirrorHost implements AutoCloseable {
       MirrorFiles files = new MirrorFiles(image);
       History history = files.readHistory();
       files.clearSeqFloor(); // a backup's seqs come from its primary
-      VolumeReplicaApplier images = new VolumeReplicaApplier(local, files, history);
+      VolumeReplicaApplier images = new VolumeReplicaApplier(local, files, history, syncs);
       Optional<TailClaim> tail = tailClaim(files, history, sizeBytes);
       registerReplica(name, history, files.inconsistent(), knownEpoch, images, tail, false);
       backups.put(name, new Backup(local, image, images, List.copyOf(otherNodes), rank));
@@ -577,6 +580,13 @@ public final class MirrorHost implements AutoCloseable {
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     primaryExecutor.close();
     replicaExecutor.close();
+    syncs.shutdown();
+    try {
+      // a sync still forcing an image must finish before the image closes
+      syncs.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     for (Backup b : backups.values()) {
       try {
         b.local().close();

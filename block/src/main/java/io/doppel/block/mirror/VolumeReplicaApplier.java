@@ -12,8 +12,7 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 
 /**
  * The backup side of a mirrored volume: applies the primary's block records to this node's own
@@ -22,17 +21,9 @@ import java.util.concurrent.Executors;
  * (REPLICATION.md "The stream"). Called on the resource's agent thread only.
  */
 public final class VolumeReplicaApplier implements RecordApplier, ReplicaApplier.VerifyAnswerer {
-  /**
-   * Background syncs of every backup image (threads are made on demand and retire when idle). A
-   * volume has at most one sync running: {@link ReplicaApplier} starts the next only after the last
-   * completed, and each is chained after the previous anyway.
-   */
-  private static final ExecutorService SYNCS =
-      Executors.newCachedThreadPool(
-          Thread.ofPlatform().name("doppel-replica-sync-", 0).daemon().factory());
-
   private final Volume image;
   private final MirrorFiles files;
+  private final Executor syncs;
   private History applied;
   private boolean retired;
   private CompletableFuture<Void> syncing = CompletableFuture.completedFuture(null);
@@ -40,10 +31,14 @@ public final class VolumeReplicaApplier implements RecordApplier, ReplicaApplier
   /**
    * @param image the backup's local image (not exported over NBD while this node is a backup)
    * @param persisted the history read from {@code files} at start-up
+   * @param syncs runs the background syncs (the host's; a volume has at most one sync running:
+   *     {@link ReplicaApplier} starts the next only after the last completed, and each is chained
+   *     after the previous anyway)
    */
-  public VolumeReplicaApplier(Volume image, MirrorFiles files, History persisted) {
+  public VolumeReplicaApplier(Volume image, MirrorFiles files, History persisted, Executor syncs) {
     this.image = image;
     this.files = files;
+    this.syncs = syncs;
     this.applied = persisted;
   }
 
@@ -86,7 +81,7 @@ public final class VolumeReplicaApplier implements RecordApplier, ReplicaApplier
                 throw new UncheckedIOException(e);
               }
             },
-            SYNCS);
+            syncs);
     return syncing;
   }
 
