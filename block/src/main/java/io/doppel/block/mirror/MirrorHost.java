@@ -152,36 +152,26 @@ public final class MirrorHost implements AutoCloseable {
     // Durable before any write of the epoch: where it starts, and that no seq went past here yet.
     files.writeEpochStart(epoch, history.lastSeq() + 1);
     files.writeSeqFloor(history.lastSeq());
-    DirtyMap map =
-        Files.exists(files.dirtyMap())
-            ? DirtyMap.open(files.dirtyMap(), history.lastSeq() + 1)
-            : DirtyMap.create(files.dirtyMap(), local.sizeBytes(), settings.regionBytes());
+    DirtyMap map = openMap(files, local.sizeBytes(), history);
     LongAdder copied = new LongAdder();
     RegionImageReader reader = new RegionImageReader(name, local, copied);
     PrimaryConfig cfg = primaryConfig();
     DegradedTracker degraded = new DegradedTracker(name, files, backupNodes, MirrorHost::logEvent);
+    DirtyMapChangeTracker tracker = new DirtyMapChangeTracker(map);
+    tracker.trackLocalDurability();
     PrimaryStream stream =
         new PrimaryStream(
             name,
             epoch,
             history,
             cfg,
-            new DirtyMapChangeTracker(map),
+            tracker,
             null,
             new DirtyRegionCopySource(
                 map, new ResyncPlanner(cfg.maxCopyTaskBytes(), cfg.holdThresholdBytes()), reader),
             primaryStats.computeIfAbsent(name, n -> new PrimaryStats(metrics, n)),
             degraded);
-    stream.reserveSeqsWith(
-        seq -> {
-          try {
-            files.writeSeqFloor(seq + SEQ_RESERVATION_STEP);
-            return seq + SEQ_RESERVATION_STEP;
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        },
-        history.lastSeq());
+    reserveSeqs(stream, files, history.lastSeq());
     Map<String, PeerConnection> replicas = new LinkedHashMap<>();
     for (String node : backupNodes) {
       replicas.put(node, peer(node));
@@ -190,7 +180,15 @@ public final class MirrorHost implements AutoCloseable {
     long waitNanos = 4 * settings.ackTimeoutNanos() + TimeUnit.SECONDS.toNanos(30);
     MirroredVolume volume =
         new MirroredVolume(
-            local, primaryHost, map, files, epoch, MAX_RECORD_BYTES, waitNanos, copied);
+            local,
+            primaryHost,
+            map,
+            files,
+            epoch,
+            MAX_RECORD_BYTES,
+            waitNanos,
+            copied,
+            tracker::localDurableThrough);
     primaries.put(name, new Primary(volume, image, List.copyOf(backupNodes), rank, degraded));
     LOG.info(
         "event=mirror_primary volume={} epoch={} last_seq={} backups={} dirty_bytes={}",
@@ -200,6 +198,27 @@ public final class MirrorHost implements AutoCloseable {
         backupNodes,
         map.dirtyBytes());
     return volume;
+  }
+
+  /** The map left by a crash (its regions may differ anywhere) or a clean one. */
+  private DirtyMap openMap(MirrorFiles files, long sizeBytes, History history) throws IOException {
+    return Files.exists(files.dirtyMap())
+        ? DirtyMap.open(files.dirtyMap(), history.lastSeq() + 1)
+        : DirtyMap.create(files.dirtyMap(), sizeBytes, settings.regionBytes());
+  }
+
+  /** Seqs leave this node only below a durable reservation ({@link MirrorFiles#writeSeqFloor}). */
+  private static void reserveSeqs(PrimaryStream stream, MirrorFiles files, long reservedThrough) {
+    stream.reserveSeqsWith(
+        seq -> {
+          try {
+            files.writeSeqFloor(seq + SEQ_RESERVATION_STEP);
+            return seq + SEQ_RESERVATION_STEP;
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        },
+        reservedThrough);
   }
 
   private PrimaryConfig primaryConfig() {

@@ -28,6 +28,9 @@ import java.util.concurrent.atomic.LongAdder;
  * replication module and the volume keeps serving; reads are local.
  */
 public final class MirroredVolume implements Volume {
+  /** Told the seq through which the local image is forced (runs on the replication thread). */
+  private final java.util.function.LongConsumer localDurable;
+
   private final Volume local;
   private final PrimaryHost host;
   private final DirtyMap map;
@@ -55,8 +58,10 @@ public final class MirroredVolume implements Volume {
       long epoch,
       int maxRecordBytes,
       long waitNanos,
-      LongAdder resyncBytes) {
+      LongAdder resyncBytes,
+      java.util.function.LongConsumer localDurable) {
     this.local = local;
+    this.localDurable = localDurable;
     this.host = host;
     this.map = map;
     this.files = files;
@@ -178,6 +183,7 @@ public final class MirroredVolume implements Volume {
             BlockRecords.apply(r, local);
             if (fua) {
               local.flush();
+              localDurable.accept(seq);
             }
             return r;
           } catch (IOException e) {
@@ -199,6 +205,7 @@ public final class MirroredVolume implements Volume {
               } catch (IOException e) {
                 throw new UncheckedIOException(e);
               }
+              localDurable.accept(seq);
               return Record.of(name(), epoch, seq, BlockRecords.KIND_FLUSH, new byte[0]);
             },
             AckStrength.DURABLE);
@@ -295,6 +302,7 @@ public final class MirroredVolume implements Volume {
                   name(),
                   s -> {
                     try {
+                      localDurable.accept(s.lastSeq()); // forced above: clears may proceed
                       map.close();
                     } catch (IOException e) {
                       throw new UncheckedIOException(e);

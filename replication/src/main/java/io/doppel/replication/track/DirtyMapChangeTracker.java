@@ -16,9 +16,29 @@ public final class DirtyMapChangeTracker implements ChangeTracker {
   private final DirtyMap map;
   private boolean clearsPending;
   private long lastPersistNanos;
+  private long replicasDurableSeq;
+  private long localDurableSeq = Long.MAX_VALUE;
 
   public DirtyMapChangeTracker(DirtyMap map) {
     this.map = map;
+  }
+
+  /**
+   * From now on a region clears only once the primary's own image is durable too ({@link
+   * #localDurableThrough}), not only every replica's: after a machine crash (its page cache lost) a
+   * primary must still know which regions may differ from a replica that holds a write its own disk
+   * lost. Call before the first write; the front end then reports its local flushes.
+   */
+  public void trackLocalDurability() {
+    localDurableSeq = 0;
+  }
+
+  /** The primary's image is durable through {@code seq} (it forced it after applying seq). */
+  public void localDurableThrough(long seq) {
+    if (seq > localDurableSeq) {
+      localDurableSeq = seq;
+      clear();
+    }
   }
 
   @Override
@@ -34,8 +54,18 @@ public final class DirtyMapChangeTracker implements ChangeTracker {
 
   @Override
   public void allDurableThrough(long seq) {
-    map.clearThrough(seq);
-    clearsPending = true;
+    if (seq > replicasDurableSeq) {
+      replicasDurableSeq = seq;
+      clear();
+    }
+  }
+
+  private void clear() {
+    long through = Math.min(replicasDurableSeq, localDurableSeq);
+    if (through > map.coveredFromSeq()) {
+      map.clearThrough(through);
+      clearsPending = true;
+    }
   }
 
   @Override

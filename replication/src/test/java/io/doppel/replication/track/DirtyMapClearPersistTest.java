@@ -34,6 +34,22 @@ class DirtyMapClearPersistTest {
     assertThat(onDisk(file)).isZero();
   }
 
+  @Test
+  void withLocalDurabilityARegionClearsOnlyOnceThePrimaryForcedItToo() throws Exception {
+    DirtyMap map = DirtyMap.volatileMap(64L * REGION, REGION);
+    DirtyMapChangeTracker tracker = new DirtyMapChangeTracker(map);
+    tracker.trackLocalDurability();
+    for (long seq = 1; seq <= 10; seq++) {
+      map.mark(seq * REGION, 100, seq);
+    }
+    tracker.allDurableThrough(10); // every replica has 1..10, the primary's page cache only
+    assertThat(map.dirtyBytes()).isEqualTo(10L * REGION);
+    tracker.localDurableThrough(4); // a FUA write or FLUSH at seq 4 forced the primary's image
+    assertThat(map.dirtyBytes()).isEqualTo(6L * REGION);
+    tracker.localDurableThrough(12); // local ahead of the replicas: they bound it now
+    assertThat(map.dirtyBytes()).isZero();
+  }
+
   private static long onDisk(Path file) throws Exception {
     DirtyMap reopened = DirtyMap.open(file, 100);
     try {
