@@ -38,23 +38,10 @@ final class VolumeCommand implements Callable<Integer> {
     return ExitCodes.CONFIG;
   }
 
-  /** The options every volume subcommand takes. */
-  abstract static class VolumeArgs {
-    @Spec CommandSpec spec;
-
+  /** The options every volume subcommand takes: the admin endpoint and the volume's name. */
+  abstract static class VolumeArgs extends VolumeListCommand.AdminArgs {
     @Parameters(index = "0", paramLabel = "NAME", description = "The mirrored volume.")
     String name;
-
-    @Option(
-        names = "--admin",
-        paramLabel = "URL",
-        defaultValue = StatusCommand.DEFAULT_ADMIN,
-        description = "The node's admin endpoint (default: ${DEFAULT-VALUE}).")
-    String admin;
-
-    PrintWriter out() {
-      return spec.commandLine().getOut();
-    }
 
     PrintWriter err() {
       return spec.commandLine().getErr();

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 final class VolumeListCommand {
   private VolumeListCommand() {}
 
-  /** The admin option both commands take. */
+  /** The admin option every volume command takes (and the output they write to). */
   abstract static class AdminArgs {
     @Spec CommandSpec spec;
 
