@@ -4,6 +4,7 @@ import io.doppel.block.volume.FileVolume;
 import io.doppel.block.volume.Volume;
 import io.doppel.metrics.MetricRegistry;
 import io.doppel.replication.history.History;
+import io.doppel.replication.history.NodeEpochs;
 import io.doppel.replication.history.TailClaim;
 import io.doppel.replication.primary.PrimaryConfig;
 import io.doppel.replication.primary.PrimaryStats;
@@ -133,7 +134,7 @@ public final class MirrorHost implements AutoCloseable {
 
   /**
    * As {@link #openPrimary(Volume, Path, List)} for the node at position {@code rank} of the
-   * volume's node list (its epochs' tie-breaker, {@link MirrorEpochs}).
+   * volume's node list (its epochs' tie-breaker, {@link NodeEpochs}).
    */
   public MirroredVolume openPrimary(Volume local, Path image, List<String> backupNodes, int rank)
       throws IOException {
@@ -147,7 +148,7 @@ public final class MirrorHost implements AutoCloseable {
     MirrorFiles files = new MirrorFiles(image);
     History history = files.servedHistory(files.readHistory());
     long epoch =
-        MirrorEpochs.after(
+        NodeEpochs.after(
             Math.max(seenEpoch, Math.max(files.readEpoch(), history.lastEpoch())), rank);
     // Durable before any write of the epoch: where it starts, and that no seq went past here yet.
     files.writeEpochStart(epoch, history.lastSeq() + 1);

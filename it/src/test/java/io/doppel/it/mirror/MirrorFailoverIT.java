@@ -75,11 +75,11 @@ class MirrorFailoverIT {
       assertThat(qemuIo(b, "write -f -P 0x33 8M 1M").stdoutText()).contains("wrote 1048576");
       ExecResult status = b.cli(TOOL_TIMEOUT, "volume", "status", VOLUME, "--admin", adminUrl(b));
       assertThat(status.exitCode()).as("%s", status).isZero();
-      // a served in the first epoch counter, b's promotion took the next (MirrorEpochs)
+      // a served in the first epoch counter, b's promotion took the next (NodeEpochs)
       java.util.regex.Matcher epoch =
           java.util.regex.Pattern.compile("primary, epoch (\\d+)").matcher(status.stdoutText());
       assertThat(epoch.find()).as("%s", status).isTrue();
-      assertThat(io.doppel.block.mirror.MirrorEpochs.counter(Long.parseLong(epoch.group(1))))
+      assertThat(io.doppel.replication.history.NodeEpochs.counter(Long.parseLong(epoch.group(1))))
           .isEqualTo(2);
     } finally {
       a.stop();

@@ -122,6 +122,8 @@ class ReplicaHostRegistrationTest {
     Agent old = agent();
     host.register(RESOURCE, old.applier());
     appendOneRecord();
+    // the append is handled on the agent's thread: count what the old agent sent once it acked
+    awaitTrue(() -> !old.sent().isEmpty(), "the old agent's ack");
     int sentBefore = old.sent().size();
 
     Agent fresh = agent();

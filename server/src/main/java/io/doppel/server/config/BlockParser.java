@@ -169,12 +169,12 @@ final class BlockParser {
 
   /** The static role override ({@code role = "primary"|"backup"}), null when absent. */
   private static String role(TableReader t, List<String> nodes) {
-    if (nodes.size() > io.doppel.block.mirror.MirrorEpochs.MAX_NODES
+    if (nodes.size() > io.doppel.replication.history.NodeEpochs.MAX_NODES
         || nodes.stream().distinct().count() != nodes.size()) {
       t.error(
           "nodes",
           "expected at most "
-              + io.doppel.block.mirror.MirrorEpochs.MAX_NODES
+              + io.doppel.replication.history.NodeEpochs.MAX_NODES
               + " distinct node names, got "
               + nodes);
     }
