@@ -5,7 +5,6 @@ import static io.doppel.block.mirror.MirrorTests.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.doppel.block.volume.FileVolume;
-import io.doppel.metrics.MetricRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -56,13 +55,11 @@ class DegradedStateTest {
   }
 
   private MirrorHost host(String node, InetSocketAddress bind, int backupPort) {
-    MirrorSettings s =
-        new MirrorSettings(
-            node,
-            bind,
-            Map.of("b", new InetSocketAddress("127.0.0.1", backupPort)),
-            1 << 20,
-            300_000_000L);
-    return new MirrorHost(s, new MetricRegistry(), System::nanoTime, Thread.ofPlatform().factory());
+    return MirrorTests.host(
+        node,
+        bind,
+        Map.of("b", new InetSocketAddress("127.0.0.1", backupPort)),
+        1 << 20,
+        300_000_000L);
   }
 }

@@ -6,7 +6,6 @@ import static io.doppel.block.mirror.MirrorTests.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.doppel.block.volume.FileVolume;
-import io.doppel.metrics.MetricRegistry;
 import io.doppel.replication.track.DirtyMap;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -107,16 +106,14 @@ class HandBackTest {
   }
 
   private MirrorHost host(String node, int port) {
-    MirrorSettings s =
-        new MirrorSettings(
-            node,
-            new InetSocketAddress("127.0.0.1", port),
-            Map.of(
-                "a", new InetSocketAddress("127.0.0.1", portA),
-                "b", new InetSocketAddress("127.0.0.1", portB)),
-            REGION,
-            1_000_000_000L);
-    return new MirrorHost(s, new MetricRegistry(), System::nanoTime, Thread.ofPlatform().factory());
+    return MirrorTests.host(
+        node,
+        new InetSocketAddress("127.0.0.1", port),
+        Map.of(
+            "a", new InetSocketAddress("127.0.0.1", portA),
+            "b", new InetSocketAddress("127.0.0.1", portB)),
+        REGION,
+        1_000_000_000L);
   }
 
   private static String replicaState(MirrorHost primary) {

@@ -2,18 +2,17 @@ package io.doppel.block.mirror;
 
 import static io.doppel.block.mirror.MirrorTests.awaitTrue;
 import static io.doppel.block.mirror.MirrorTests.freePort;
+import static io.doppel.block.mirror.MirrorTests.host;
 import static io.doppel.block.mirror.MirrorTests.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.doppel.block.volume.FileVolume;
-import io.doppel.metrics.MetricRegistry;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,17 +75,6 @@ class RestartedPrimaryTest {
     } catch (java.io.IOException e) {
       return -1; // being replaced right now
     }
-  }
-
-  private MirrorHost host(String node, InetSocketAddress bind, int backupPort) {
-    MirrorSettings s =
-        new MirrorSettings(
-            node,
-            bind,
-            Map.of("b", new InetSocketAddress("127.0.0.1", backupPort)),
-            1 << 20,
-            1_000_000_000L);
-    return new MirrorHost(s, new MetricRegistry(), System::nanoTime, Thread.ofPlatform().factory());
   }
 
   private static String state(MirrorHost primary) {

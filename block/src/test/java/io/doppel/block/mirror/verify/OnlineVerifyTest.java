@@ -6,10 +6,8 @@ import static io.doppel.block.mirror.MirrorTests.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.doppel.block.mirror.MirrorHost;
-import io.doppel.block.mirror.MirrorSettings;
 import io.doppel.block.mirror.MirroredVolume;
 import io.doppel.block.volume.FileVolume;
-import io.doppel.metrics.MetricRegistry;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -175,14 +173,12 @@ class OnlineVerifyTest {
   }
 
   private MirrorHost host(String node, InetSocketAddress bind, int backupPort) {
-    MirrorSettings s =
-        new MirrorSettings(
-            node,
-            bind,
-            Map.of("b", new InetSocketAddress("127.0.0.1", backupPort)),
-            REGION,
-            1_000_000_000L);
-    return new MirrorHost(s, new MetricRegistry(), System::nanoTime, Thread.ofPlatform().factory());
+    return io.doppel.block.mirror.MirrorTests.host(
+        node,
+        bind,
+        Map.of("b", new InetSocketAddress("127.0.0.1", backupPort)),
+        REGION,
+        1_000_000_000L);
   }
 
   private boolean inSync() {
